@@ -1,0 +1,50 @@
+import type { Tensor3D } from '@tensorflow/tfjs';
+import { type GRUGate, gruStep } from './gru-step';
+import {
+  type RecurrentForwardOptions,
+  RecurrentLayer,
+  type RecurrentLayerOptions,
+  type RecurrentTrace,
+} from './recurrent-layer';
+
+export type GRUOptions = RecurrentLayerOptions;
+
+export interface GRUOutput {
+  /** `[T, B, D*H]` (or `[B, T, D*H]` with `batchFirst`): the last layer's `h` at every step. */
+  output: Tensor3D;
+  /** `[numLayers * D, B, H]`: each layer's and direction's final `h`. */
+  hN: Tensor3D;
+  /** With `trace: true`: reset, update and new gates and `hidden`, each `[T, B, H]`. */
+  trace?: RecurrentTrace<GRUGate | 'hidden'>;
+}
+
+/**
+ * A multi-layer GRU over sequences (Cho et al. 2014), `torch.nn.GRU` in names, shapes,
+ * parameters and numbers.
+ *
+ * @example
+ * new GRU({ inputSize: 16, hiddenSize: 32 }).numParameters(); // 4800
+ */
+export class GRU extends RecurrentLayer<GRUGate> {
+  constructor(options: GRUOptions) {
+    super(
+      {
+        name: 'GRU',
+        gateCount: 3,
+        recurrentBiasInStep: true,
+        hasCellState: false,
+        projSize: 0,
+        step: (xGates, hGates, state) => gruStep(xGates, hGates, state),
+      },
+      options,
+    );
+  }
+
+  /**
+   * @param x `[T, B, inputSize]`, or `[B, T, inputSize]` with `batchFirst`
+   * @returns output `[T, B, D*H]` (batch first if set) and hN `[L*D, B, H]`; the caller disposes them
+   */
+  forward(x: Tensor3D, options: RecurrentForwardOptions = {}): GRUOutput {
+    return this.runLayers('GRU.forward', x, options) as GRUOutput;
+  }
+}

@@ -1,0 +1,25 @@
+export { assertShape, type ExpectedDim, formatShape, shapeMatches } from './assert-shape';
+export { GRUCell, LSTMCell, RNNCell, type RNNCellOptions } from './cells';
+export { GRU, type GRUOptions, type GRUOutput } from './gru';
+export type { GRUGate } from './gru-step';
+export { LSTM, type LSTMForwardOptions, type LSTMOptions, type LSTMOutput } from './lstm';
+export type { LSTMGate } from './lstm-step';
+export { type LoadStateDictOptions, type LoadStateDictResult, Module } from './module';
+export type { Lengths } from './packed-sequence';
+export type { RecurrentCellOptions } from './recurrent-cell';
+export type {
+  RecurrentForwardOptions,
+  RecurrentLayer,
+  RecurrentLayerOptions,
+  RecurrentTrace,
+} from './recurrent-layer';
+export { RNN, type RNNOptions, type RNNOutput } from './rnn';
+export type { Nonlinearity } from './rnn-step';
+export {
+  decodeSafetensors,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
+  readSafetensorsMetadata,
+} from './safetensors';
+export { MAX_HEADER_BYTES, type SafetensorsDtype } from './safetensors-format';
+export { type RandomSource, seededRandom } from './seeded-random';

@@ -1,0 +1,65 @@
+import type { Tensor3D } from '@tensorflow/tfjs';
+import { type LSTMGate, lstmStep } from './lstm-step';
+import {
+  type RecurrentForwardOptions,
+  RecurrentLayer,
+  type RecurrentLayerOptions,
+  type RecurrentTrace,
+} from './recurrent-layer';
+
+export interface LSTMOptions extends RecurrentLayerOptions {
+  /** Project `h` to this many features with `weight_hr` (Sak et al. 2014); 0 = none. Default 0. */
+  projSize?: number;
+}
+
+export interface LSTMForwardOptions extends RecurrentForwardOptions {
+  /** Initial cell state `[numLayers * numDirections, B, hiddenSize]`; zeros when omitted. */
+  c0?: Tensor3D;
+}
+
+export interface LSTMOutput {
+  /** `[T, B, D*Hout]` (or `[B, T, D*Hout]` with `batchFirst`): the last layer's `h` at every step. */
+  output: Tensor3D;
+  /** `[numLayers * D, B, Hout]`: each layer's and direction's final `h`. */
+  hN: Tensor3D;
+  /** `[numLayers * D, B, hiddenSize]`: each layer's and direction's final cell state. */
+  cN: Tensor3D;
+  /** With `trace: true`: input/forget/cell/output gates, `cellState` and `hidden`, each `[T, B, H]`. */
+  trace?: RecurrentTrace<LSTMGate | 'cellState' | 'hidden'>;
+}
+
+/**
+ * A multi-layer LSTM over sequences, `torch.nn.LSTM` in names, shapes, parameters and numbers.
+ *
+ * @example
+ * const lstm = new LSTM({ inputSize: 16, hiddenSize: 32, batchFirst: true });
+ * const { output, hN, cN } = lstm.forward(x); // x [4, 10, 16] → output [4, 10, 32], hN, cN [1, 4, 32]
+ */
+export class LSTM extends RecurrentLayer<LSTMGate> {
+  readonly projSize: number;
+
+  constructor(options: LSTMOptions) {
+    const projSize = options?.projSize ?? 0;
+    super(
+      {
+        name: 'LSTM',
+        gateCount: 4,
+        recurrentBiasInStep: false,
+        hasCellState: true,
+        projSize,
+        step: (xGates, hGates, state, weights) => lstmStep(xGates, hGates, state, weights.weightHr),
+      },
+      options,
+    );
+    this.projSize = projSize;
+  }
+
+  /**
+   * @param x `[T, B, inputSize]`, or `[B, T, inputSize]` with `batchFirst`
+   * @returns output `[T, B, D*Hout]` (batch first if set), hN `[L*D, B, Hout]`, cN `[L*D, B, H]`;
+   *   the caller disposes them
+   */
+  forward(x: Tensor3D, options: LSTMForwardOptions = {}): LSTMOutput {
+    return this.runLayers('LSTM.forward', x, options) as LSTMOutput;
+  }
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Tensor } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
+
+const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/** A tensor as the fixture script writes it; non-finite values come as strings. */
+export interface TensorJson {
+  shape: number[];
+  values: Array<number | string>;
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(fixtureDir, name), 'utf8')) as T;
+}
+
+export function readFixtureBytes(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(fixtureDir, name)));
+}
+
+export function toTensor(json: TensorJson): Tensor {
+  return tf.tensor(json.values.map(Number), json.shape, 'float32');
+}
+
+/** Largest |actual - expected|, after checking the shapes agree. */
+export function maxAbsDiff(actual: Tensor, expected: TensorJson): number {
+  expect(actual.shape).toEqual(expected.shape);
+  const values = actual.dataSync();
+  let worst = 0;
+  expected.values.forEach((value, i) => {
+    worst = Math.max(worst, Math.abs(values[i]! - Number(value)));
+  });
+  return worst;
+}
+
+/** Runs `body` and fails if it leaves more tensors alive than it found. */
+export async function expectNoLeaks(body: () => void | Promise<void>): Promise<void> {
+  const before = tf.memory().numTensors;
+  await body();
+  expect(tf.memory().numTensors).toBe(before);
+}
