@@ -147,6 +147,28 @@ def make_cell_cases():
     return fixtures
 
 
+def make_module_cases():
+    """nn.Linear and nn.Embedding (with padding_idx): outputs and gradients of a weighted sum."""
+    torch.manual_seed(4000)
+    linear = nn.Linear(INPUT, HIDDEN)
+    x = torch.randn(BATCH, 2, INPUT, requires_grad=True)
+    y = linear(x)
+    w = torch.randn_like(y)
+    grads = torch.autograd.grad((y * w).sum(), [x, linear.weight, linear.bias])
+    embedding = nn.Embedding(11, HIDDEN, padding_idx=0)
+    ids = torch.tensor([[3, 0, 10], [3, 3, 1]])
+    e = embedding(ids)
+    we = torch.randn_like(e)
+    (grad_e,) = torch.autograd.grad((e * we).sum(), [embedding.weight])
+    return {
+        "linear": {"x": tensor_json(x), "stateDict": {k: tensor_json(v) for k, v in linear.state_dict().items()},
+                   "output": tensor_json(y), "lossWeights": tensor_json(w),
+                   "grads": {"x": tensor_json(grads[0]), "weight": tensor_json(grads[1]), "bias": tensor_json(grads[2])}},
+        "embedding": {"ids": ids.tolist(), "stateDict": {k: tensor_json(v) for k, v in embedding.state_dict().items()},
+                      "output": tensor_json(e), "lossWeights": tensor_json(we), "grads": {"weight": tensor_json(grad_e)}},
+    }
+
+
 DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int32: "I32",
           torch.int64: "I64"}
 
@@ -219,6 +241,7 @@ def main():
     meta = {"torch": torch.__version__, "sizes": {"input": INPUT, "hidden": HIDDEN, "batch": BATCH, "steps": STEPS}}
     write("torch-layers.json", {**meta, "cases": [make_layer_case(c) for c in layer_cases()]})
     write("torch-cells.json", {**meta, "cases": make_cell_cases()})
+    write("torch-modules.json", {**meta, **make_module_cases()})
     write("torch-safetensors.json", {**meta, **make_safetensors_fixtures()})
     print("wrote fixtures to", os.path.normpath(OUT))
 

@@ -1,7 +1,9 @@
 export { assertShape, type ExpectedDim, formatShape, shapeMatches } from './assert-shape';
 export { GRUCell, LSTMCell, RNNCell, type RNNCellOptions } from './cells';
+export { Embedding, type EmbeddingOptions } from './embedding';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
 export type { GRUGate } from './gru-step';
+export { Linear, type LinearOptions } from './linear';
 export { LSTM, type LSTMForwardOptions, type LSTMOptions, type LSTMOutput } from './lstm';
 export type { LSTMGate } from './lstm-step';
 export { type LoadStateDictOptions, type LoadStateDictResult, Module } from './module';
@@ -22,4 +24,5 @@ export {
   readSafetensorsMetadata,
 } from './safetensors';
 export { MAX_HEADER_BYTES, type SafetensorsDtype } from './safetensors-format';
-export { type RandomSource, seededRandom } from './seeded-random';
+export { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
+export { unstackFirst } from './unstack';

@@ -46,6 +46,11 @@ export interface RecurrentForwardOptions {
   lengths?: Lengths;
   /** Also return every gate's activation per step (for visualisation). Default `false`. */
   trace?: boolean;
+  /**
+   * Seed of this call's dropout masks, for training that must repeat exactly after a resume;
+   * by default each call draws one from the layer's seeded generator.
+   */
+  dropoutSeed?: number;
 }
 
 /** Per layer, each direction's activations, each `[T, B, H]` in time order (whatever `batchFirst`). */
@@ -190,7 +195,10 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     }
     if (options.c0) assertShape(where, 'c0', options.c0, [stateCount, batch, this.hiddenSize]);
     const lengths = options.lengths && readLengths(where, options.lengths, steps, batch);
-    const dropoutSeed = this.training && this.dropout > 0 ? Math.floor(this.random() * 2 ** 31) : 0;
+    const dropping = this.training && this.dropout > 0 && this.numLayers > 1;
+    const dropoutSeed = dropping
+      ? (options.dropoutSeed ?? Math.floor(this.random() * 2 ** 31))
+      : undefined;
 
     return tf.tidy(() => {
       const packed = lengths ? packSequence(lengths, steps) : undefined;
@@ -232,7 +240,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
         }
         trace.push(layerTrace);
         input = outputs.length === 1 ? outputs[0]! : tf.concat(outputs, 2); // [T, B, D*Hout]
-        if (dropoutSeed !== 0 && layer < this.numLayers - 1) {
+        if (dropoutSeed !== undefined && layer < this.numLayers - 1) {
           input = tf.dropout(input, this.dropout, undefined, dropoutSeed + layer) as Tensor3D;
         }
       }

@@ -1,0 +1,65 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { Module } from './module';
+import { freshSeed, seededRandom, uniformValues } from './seeded-random';
+
+export interface LinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  /** Add a learned bias. Default `true`, as in PyTorch. */
+  bias?: boolean;
+  /** Seed for initialisation; omit for a fresh random one. */
+  seed?: number;
+}
+
+/**
+ * `y = x Wᵀ + b`, `torch.nn.Linear`: `weight` `[out, in]`, `bias` `[out]`, both initialised from
+ * U(-1/√in, 1/√in) as PyTorch's default initialisation works out to.
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Variable;
+  readonly bias?: Variable;
+
+  constructor(options: LinearOptions) {
+    super();
+    for (const name of ['inFeatures', 'outFeatures'] as const) {
+      const value = options?.[name];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+        throw new Error(`new Linear: ${name} must be a positive integer, got ${value}`);
+      }
+    }
+    this.inFeatures = options.inFeatures;
+    this.outFeatures = options.outFeatures;
+    const random = seededRandom(options.seed ?? freshSeed());
+    const bound = 1 / Math.sqrt(this.inFeatures);
+    const count = this.outFeatures * this.inFeatures;
+    this.weight = this.registerParameter(
+      'weight',
+      tf.tensor2d(uniformValues(random, count, bound), [this.outFeatures, this.inFeatures]),
+    );
+    if (options.bias ?? true) {
+      this.bias = this.registerParameter(
+        'bias',
+        tf.tensor1d(uniformValues(random, this.outFeatures, bound)),
+      );
+    }
+  }
+
+  /** @param x `[..., inFeatures]` @returns `[..., outFeatures]` */
+  forward<T extends Tensor>(x: T): T {
+    const last = x.shape[x.rank - 1];
+    if (x.rank < 1 || last !== this.inFeatures) {
+      throw new Error(
+        `Linear.forward: x must be [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`,
+      );
+    }
+    return tf.tidy(() => {
+      const rows = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
+      let y = tf.matMul(rows as tf.Tensor2D, this.weight as tf.Tensor2D, false, true);
+      if (this.bias) y = tf.add(y, this.bias);
+      return (x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures])) as T;
+    });
+  }
+}
