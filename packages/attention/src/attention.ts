@@ -1,0 +1,70 @@
+import { assertShape, Module } from '@gated/cells';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { maskedSoftmax } from './masked-softmax';
+
+/** One attention call: a query per batch row against that row's keys and values. */
+export interface AttentionInput {
+  /** `[B, Hq]`: what is looking, e.g. the decoder state. */
+  query: Tensor2D;
+  /** `[B, S, Hk]`: what is scored, e.g. the encoder outputs. */
+  keys: Tensor3D;
+  /** `[B, S, Hv]`: what is averaged into the context (often the same tensor as `keys`). */
+  values: Tensor3D;
+  /** `[B, S]` float32, 1 = attend, 0 = padding (weight exactly 0). Every row needs one 1. */
+  mask?: Tensor2D;
+  /**
+   * `projectKeys(keys)`, computed once per source sequence and passed back in at every decoder
+   * step; computed on the fly when omitted. The module never caches it.
+   */
+  projectedKeys?: Tensor3D;
+}
+
+export interface AttentionOutput {
+  /** `[B, Hv]`: the weighted average of `values`. */
+  context: Tensor2D;
+  /** `[B, S]`: the attention distribution; 0 on masked positions, summing to 1 elsewhere. */
+  weights: Tensor2D;
+}
+
+/**
+ * What every scoring function shares: checking the call, the masked softmax and the weighted
+ * sum. A subclass supplies the part of the score that depends on the keys only
+ * (`projectKeys`) and the score itself (`score`).
+ */
+export abstract class Attention extends Module {
+  /** Class name in messages. */
+  protected abstract readonly name: string;
+  /** `Hq`, `Hk`: the widths the module was built for. */
+  abstract readonly queryWidth: number;
+  abstract readonly keyWidth: number;
+
+  /** `[B, S, Hk]` → whatever `score` reads, `[B, S, ·]`. Depends on the keys only. */
+  abstract projectKeys(keys: Tensor3D): Tensor3D;
+
+  /** Width of `projectKeys`' output, so a passed-in `projectedKeys` can be checked. */
+  protected abstract readonly projectedWidth: number;
+
+  /** Unnormalised scores `[B, S]` of `query` `[B, Hq]` against `projectedKeys`. */
+  protected abstract score(query: Tensor2D, projectedKeys: Tensor3D): Tensor2D;
+
+  /** @returns `{ context [B, Hv], weights [B, S] }`, the caller's to dispose */
+  forward(input: AttentionInput): AttentionOutput {
+    const where = `${this.name}.forward`;
+    const { query, keys, values, mask, projectedKeys } = input;
+    assertShape(where, 'query', query, ['batch', this.queryWidth]);
+    const batch = query.shape[0];
+    assertShape(where, 'keys', keys, [batch, 'source', this.keyWidth]);
+    const steps = keys.shape[1];
+    assertShape(where, 'values', values, [batch, steps, 'value']);
+    if (mask) assertShape(where, 'mask', mask, [batch, steps]);
+    if (projectedKeys)
+      assertShape(where, 'projectedKeys', projectedKeys, [batch, steps, this.projectedWidth]);
+    return tf.tidy(() => {
+      const scores = this.score(query, projectedKeys ?? this.projectKeys(keys)); // [B, S]
+      const weights = maskedSoftmax(scores, mask);
+      const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as Tensor2D; // [B, Hv]
+      return { context, weights } as unknown as tf.TensorContainer;
+    }) as unknown as AttentionOutput;
+  }
+}
