@@ -91,7 +91,7 @@ const permuteRows = tf.customGrad(((...args: unknown[]) => {
     value: tf.gather(rows, index),
     gradFunc: (dy: Tensor, [savedIndex]: Tensor[]) => [
       tf.gather(dy as Tensor2D, savedIndex!),
-      tf.zerosLike(savedIndex!),
+      tf.zeros(savedIndex!.shape),
     ],
   };
 }) as never) as (rows: Tensor2D, index: Tensor1D) => Tensor2D;

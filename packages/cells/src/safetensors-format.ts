@@ -179,7 +179,10 @@ function copyBytes(
   entry: SafetensorsEntry,
 ): ArrayBuffer {
   const [begin, end] = entry.dataOffsets;
-  return bytes.slice(header.dataStart + begin, header.dataStart + end).buffer;
+  // A fresh copy: a Node Buffer's slice() is a view into a shared pool, not a copy.
+  const copy = new Uint8Array(end - begin);
+  copy.set(bytes.subarray(header.dataStart + begin, header.dataStart + end));
+  return copy.buffer;
 }
 
 /**

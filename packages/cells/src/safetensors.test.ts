@@ -66,6 +66,21 @@ describe('a PyTorch state_dict saved as safetensors', () => {
     lstm.dispose();
   });
 
+  it('reads from a Node Buffer that is a view into a larger pool', () => {
+    const bytes = readFixtureBytes('lstm-2layer-bidirectional.safetensors');
+    const pooled = Buffer.concat([
+      Buffer.alloc(13, 7),
+      Buffer.from(bytes),
+      Buffer.alloc(5),
+    ]).subarray(13, 13 + bytes.length);
+    expect(pooled.byteOffset).toBe(13);
+    const fromPool = decodeSafetensors(pooled);
+    const plain = decodeSafetensors(bytes);
+    for (const name of Object.keys(plain))
+      expect(fromPool[name]!.arraySync()).toEqual(plain[name]!.arraySync());
+    tf.dispose([...Object.values(fromPool), ...Object.values(plain)]);
+  });
+
   it('decodes F16, BF16, I64 and I32 as PyTorch rounded and stored them', () => {
     const dict = decodeSafetensors(readFixtureBytes('dtypes.safetensors'));
     expect([...dict.f16!.dataSync()]).toEqual(fixture.dtypes.f16.map(Number));

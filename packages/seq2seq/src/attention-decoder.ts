@@ -1,0 +1,114 @@
+import { AdditiveAttention, type Attention, LuongAttention } from '@gated/attention';
+import { Linear } from '@gated/cells';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { ResolvedConfig } from './config';
+import { DecoderBase } from './decoder-base';
+import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+import type { OutputLayer } from './output-layer';
+
+/**
+ * A decoder that attends over every encoder output at every step, removing the bottleneck.
+ * - `bahdanau` (Bahdanau, Cho & Bengio 2014): attend from the previous state `s_{t-1}` and feed
+ *   the context into the RNN with the embedded token.
+ * - `luong-*` (Luong, Pham & Manning 2015): advance the RNN first, attend from `s_t`, and feed
+ *   the attentional vector back in at the next step (input feeding, §3.3).
+ * Both predict from the attentional vector `ã_t = tanh(W_c [s_t; c_t])` (Luong eq. 5).
+ */
+export class AttentionDecoder extends DecoderBase {
+  readonly attention: Attention;
+  private readonly combine: Linear;
+  private readonly output: OutputLayer;
+  private readonly bahdanau: boolean;
+
+  constructor(config: ResolvedConfig) {
+    const bahdanau = config.attention === 'bahdanau';
+    super(config, config.embeddingSize + (bahdanau ? config.encoderHiddenSize : config.hiddenSize));
+    this.bahdanau = bahdanau;
+    const widths = {
+      queryWidth: config.hiddenSize,
+      keyWidth: config.encoderHiddenSize,
+      seed: config.seed + 30,
+    };
+    const attention =
+      config.attention === 'bahdanau' || config.attention === 'luong-concat'
+        ? new AdditiveAttention({ ...widths, hiddenWidth: config.hiddenSize })
+        : new LuongAttention({
+            ...widths,
+            score: config.attention === 'luong-dot' ? 'dot' : 'general',
+          });
+    this.attention = this.registerModule('attention', attention);
+    this.combine = this.registerModule(
+      'combine',
+      new Linear({
+        inFeatures: config.hiddenSize + config.encoderHiddenSize,
+        outFeatures: config.hiddenSize,
+        bias: false,
+        seed: config.seed + 31,
+      }),
+    );
+    this.output = this.registerModule('output', this.makeOutputLayer());
+  }
+
+  initialState(bridged: DecoderState, batch: number): DecoderState {
+    return this.bahdanau
+      ? bridged
+      : { ...bridged, feed: tf.zeros([batch, this.config.hiddenSize]) as Tensor2D };
+  }
+
+  /**
+   * Bahdanau: 1. embed the previous token, 2. attend from s_{t-1}, 3. advance the RNN on
+   * [embedding; context], 4. combine, 5. project.
+   * Luong: 1. embed, 2. advance the RNN on [embedding; ã_{t-1}], 3. attend from s_t,
+   * 4. combine (ã_t, fed to the next step), 5. project.
+   */
+  step(
+    previous: Tensor1D,
+    state: DecoderState,
+    memory: DecoderMemory,
+    dropoutSeed: number,
+  ): DecoderStepOutput {
+    const embedded = this.embed(previous, dropoutSeed); // [B, E]
+    if (this.bahdanau) {
+      const { context, weights } = this.attend(topLayer(state.h), memory); // [B, He], [B, S]
+      const { top, h, c } = this.advance(tf.concat([embedded, context], 1), state, dropoutSeed + 1);
+      const attentional = this.attentional(top, context); // [B, H]
+      const logits = this.output.forward(this.drop(attentional, dropoutSeed + 2));
+      return { logits, state: c ? { h, c } : { h }, attention: weights };
+    }
+    const { top, h, c } = this.advance(
+      tf.concat([embedded, state.feed!], 1),
+      state,
+      dropoutSeed + 1,
+    );
+    const { context, weights } = this.attend(top, memory);
+    const attentional = this.attentional(top, context);
+    const logits = this.output.forward(this.drop(attentional, dropoutSeed + 2));
+    return {
+      logits,
+      state: c ? { h, c, feed: attentional } : { h, feed: attentional },
+      attention: weights,
+    };
+  }
+
+  private attend(query: Tensor2D, memory: DecoderMemory) {
+    return this.attention.forward({
+      query,
+      keys: memory.outputs,
+      values: memory.outputs,
+      mask: memory.mask,
+      projectedKeys: memory.projectedKeys,
+    });
+  }
+
+  /** ã = tanh(W_c [s; c]) `[B, H]` */
+  private attentional(top: Tensor2D, context: Tensor2D): Tensor2D {
+    return tf.tanh(this.combine.forward(tf.concat([top, context], 1))) as Tensor2D;
+  }
+}
+
+/** The top layer of a `[L, B, H]` state: `[B, H]`. */
+function topLayer(h: Tensor3D): Tensor2D {
+  const [layers, batch, width] = h.shape;
+  return tf.reshape(tf.slice(h, [layers - 1, 0, 0], [1, batch, width]), [batch, width]);
+}

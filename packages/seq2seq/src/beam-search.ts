@@ -1,0 +1,191 @@
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { disposeBatch, makeSourceBatch } from './batch';
+import type { DecoderMemory, DecoderState } from './decoder-state';
+import {
+  attentionRow,
+  type DecodeOptions,
+  defaultMaxLength,
+  type Hypothesis,
+  lengthPenalty,
+  readStep,
+} from './hypothesis';
+import type { Seq2Seq } from './seq2seq';
+
+export interface BeamSearchOptions extends DecodeOptions {
+  /** Hypotheses kept per source at every step. Default 5. */
+  beamSize?: number;
+  /** α of the GNMT length penalty `((5 + |Y|) / 6)^α`; 0 = none. Default 1, as JoeyNMT. */
+  alpha?: number;
+  /** Hypotheses returned per source, best first. Default 1; at most `beamSize`. */
+  nBest?: number;
+}
+
+interface Beam {
+  tokens: number[];
+  logProb: number;
+  attention?: number[][];
+}
+
+/**
+ * Batched beam search (as in Sutskever et al. 2014 and GNMT): keeps the `beamSize` best partial
+ * outputs per source; a hypothesis that emits EOS is finished with score `logP / lp(|Y|)`, its
+ * length counting EOS. A source is done when `beamSize` hypotheses have finished, or at
+ * `maxLength`, where the open ones are closed with EOS. With `beamSize: 1` this is greedy decoding.
+ *
+ * @returns per source, the `nBest` hypotheses sorted by score, best first
+ */
+export function beamSearch(
+  model: Seq2Seq,
+  sources: ReadonlyArray<readonly number[]>,
+  options: BeamSearchOptions = {},
+): Hypothesis[][] {
+  const { config } = model;
+  const beamSize = options.beamSize ?? 5;
+  const alpha = options.alpha ?? 1;
+  const nBest = Math.min(options.nBest ?? 1, beamSize);
+  const maxLength = options.maxLength ?? defaultMaxLength(sources);
+  if (!Number.isInteger(beamSize) || beamSize < 1)
+    throw new Error(`beamSearch: beamSize must be a positive integer, got ${beamSize}`);
+  if (!(alpha >= 0)) throw new Error(`beamSearch: alpha must be ≥ 0, got ${alpha}`);
+  const wasTraining = model.training;
+  model.eval();
+  const batch = makeSourceBatch(config, sources, 'beamSearch');
+  const count = sources.length;
+  const steps = batch.source.shape[1];
+  const vocab = config.targetVocabSize;
+  const encoded = model.encode(batch);
+  // Every source's rows repeated beamSize times: row b·K + k is beam k of source b.
+  const tiled = tf.tensor1d(
+    Int32Array.from({ length: count * beamSize }, (_, i) => Math.floor(i / beamSize)),
+    'int32',
+  );
+  const memory = mapTensors(encoded.memory, (t) => tf.gather(t, tiled)) as DecoderMemory;
+  let state = mapTensors(encoded.state, (t) =>
+    tf.gather(t, tiled, t.rank === 3 ? 1 : 0),
+  ) as DecoderState;
+  tf.dispose([tiled, ...Object.values(encoded.memory), ...Object.values(encoded.state)]);
+  const withAttention = memory.projectedKeys !== undefined;
+  // Only beam 0 is live at first, so the first step does not pick K copies of one token.
+  let beams: Beam[][] = sources.map(() => [
+    { tokens: [], logProb: 0, attention: withAttention ? [] : undefined },
+  ]);
+  const finished: Hypothesis[][] = sources.map(() => []);
+  const done = new Array<boolean>(count).fill(false);
+  let previous = tf.fill([count * beamSize], config.bosId, 'int32') as Tensor1D;
+  try {
+    for (let t = 0; t <= maxLength && !done.every(Boolean); t++) {
+      const out = model.step(previous, state, memory);
+      const { logProbs, attention } = readStep(out);
+      const parents = new Int32Array(count * beamSize);
+      const chosen = new Int32Array(count * beamSize).fill(config.padId);
+      const nextBeams: Beam[][] = [];
+      for (let b = 0; b < count; b++) {
+        const survivors: Beam[] = [];
+        if (!done[b]) {
+          for (const candidate of rankCandidates(
+            beams[b]!,
+            logProbs,
+            b * beamSize,
+            vocab,
+            t === maxLength ? config.eosId : -1,
+          )) {
+            const parent = beams[b]![candidate.beam]!;
+            const row = b * beamSize + candidate.beam;
+            const history =
+              parent.attention && attention
+                ? [
+                    ...parent.attention,
+                    attentionRow(config, attention, row, steps, batch.lengths[b]!),
+                  ]
+                : undefined;
+            if (candidate.token === config.eosId) {
+              const length = parent.tokens.length + 1;
+              finished[b]!.push({
+                tokens: parent.tokens,
+                score: candidate.logProb / lengthPenalty(length, alpha),
+                attention: history,
+              });
+              if (finished[b]!.length >= beamSize) break;
+            } else {
+              parents[b * beamSize + survivors.length] = row;
+              chosen[b * beamSize + survivors.length] = candidate.token;
+              survivors.push({
+                tokens: [...parent.tokens, candidate.token],
+                logProb: candidate.logProb,
+                attention: history,
+              });
+              if (survivors.length === beamSize) break;
+            }
+          }
+          if (finished[b]!.length >= beamSize || survivors.length === 0) done[b] = true;
+        }
+        // Rows of a finished source, and unused beam rows, follow their first row (ignored).
+        for (let k = survivors.length; k < beamSize; k++) parents[b * beamSize + k] = b * beamSize;
+        nextBeams.push(survivors);
+      }
+      beams = nextBeams;
+      const order = tf.tensor1d(parents, 'int32');
+      const reordered = mapTensors(out.state, (s) =>
+        tf.gather(s, order, s.rank === 3 ? 1 : 0),
+      ) as DecoderState;
+      tf.dispose([
+        order,
+        previous,
+        out.logits,
+        out.attention,
+        ...Object.values(out.state),
+        ...Object.values(state),
+      ]);
+      state = reordered;
+      previous = tf.tensor1d(chosen, 'int32');
+    }
+  } finally {
+    tf.dispose([previous, ...Object.values(state), ...Object.values(memory)]);
+    disposeBatch(batch);
+    model.train(wasTraining);
+  }
+  return finished.map((list) => [...list].sort((a, b) => b.score - a.score).slice(0, nBest));
+}
+
+interface Candidate {
+  beam: number;
+  token: number;
+  logProb: number;
+}
+
+/**
+ * Every (beam, token) extension of a source's live beams, best first; ties go to the lower beam,
+ * then the lower token id, so that beam size 1 picks what argMax picks. With `onlyToken` ≥ 0,
+ * only that token may follow (EOS at the length limit).
+ */
+function rankCandidates(
+  live: Beam[],
+  logProbs: Float32Array,
+  firstRow: number,
+  vocab: number,
+  onlyToken: number,
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  live.forEach((beam, k) => {
+    const offset = (firstRow + k) * vocab;
+    if (onlyToken >= 0) {
+      candidates.push({
+        beam: k,
+        token: onlyToken,
+        logProb: beam.logProb + logProbs[offset + onlyToken]!,
+      });
+      return;
+    }
+    for (let v = 0; v < vocab; v++)
+      candidates.push({ beam: k, token: v, logProb: beam.logProb + logProbs[offset + v]! });
+  });
+  return candidates.sort((a, b) => b.logProb - a.logProb || a.beam - b.beam || a.token - b.token);
+}
+
+function mapTensors<T extends object>(record: T, f: (t: Tensor) => Tensor): T {
+  const mapped: Record<string, Tensor> = {};
+  for (const [key, value] of Object.entries(record))
+    if (value instanceof tf.Tensor) mapped[key] = f(value);
+  return mapped as T;
+}

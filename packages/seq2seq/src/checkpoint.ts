@@ -1,0 +1,190 @@
+import { decodeSafetensors, encodeSafetensors } from '@gated/cells';
+import * as tf from '@tensorflow/tfjs';
+import { configDifferences, resolveConfig, type Seq2SeqConfig } from './config';
+import { crc32 } from './crc32';
+import { Seq2Seq } from './seq2seq';
+import { Trainer, type TrainerOptions, type TrainerState } from './trainer';
+
+/** A checkpoint as named files: in Node a directory (see `@gated/seq2seq/node`), in a browser bytes. */
+export type CheckpointFiles = Record<string, Uint8Array>;
+
+export const CHECKPOINT_FORMAT = 'gated-seq2seq';
+export const CHECKPOINT_VERSION = 1;
+
+/**
+ * `config.json`: the format and its version, the model config, the app's `extra` (vocabularies,
+ * say), and a manifest with every other file's size and CRC-32, so a truncated or corrupted
+ * file is refused instead of loaded.
+ */
+interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  formatVersion: number;
+  config: Seq2SeqConfig;
+  extra: unknown;
+  files: Record<string, { bytes: number; crc32: number }>;
+}
+
+/** What `training.json` holds: the trainer's options and counters. */
+interface TrainingRecord {
+  options: TrainerOptions;
+  state: TrainerState;
+  optimizerStep: number;
+}
+
+const encodeJson = (value: unknown) =>
+  new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+function withManifest(model: Seq2Seq, extra: unknown, files: CheckpointFiles): CheckpointFiles {
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_VERSION,
+    config: model.config,
+    extra: extra ?? null,
+    files: Object.fromEntries(
+      Object.entries(files).map(([name, bytes]) => [
+        name,
+        { bytes: bytes.length, crc32: crc32(bytes) },
+      ]),
+    ),
+  };
+  return { 'config.json': encodeJson(manifest), ...files };
+}
+
+/** A model checkpoint: `config.json` + `weights.safetensors` (PyTorch-style names). */
+export function saveModel(model: Seq2Seq, extra?: unknown): CheckpointFiles {
+  const dict = model.stateDict();
+  try {
+    return withManifest(model, extra, {
+      'weights.safetensors': encodeSafetensors(dict, { metadata: { format: CHECKPOINT_FORMAT } }),
+    });
+  } finally {
+    tf.dispose(Object.values(dict));
+  }
+}
+
+/** A training checkpoint: the model files plus `optimizer.safetensors` and `training.json`. */
+export function saveTraining(trainer: Trainer, extra?: unknown): CheckpointFiles {
+  const dict = trainer.model.stateDict();
+  const moments = trainer.optimizer.stateDict();
+  try {
+    const record: TrainingRecord = {
+      options: trainer.options,
+      state: trainer.state,
+      optimizerStep: trainer.optimizer.step,
+    };
+    return withManifest(trainer.model, extra, {
+      'weights.safetensors': encodeSafetensors(dict),
+      'optimizer.safetensors': encodeSafetensors(moments),
+      'training.json': encodeJson(record),
+    });
+  } finally {
+    tf.dispose([...Object.values(dict), ...Object.values(moments)]);
+  }
+}
+
+/** Reads and checks `config.json` and every file it lists. */
+export function readManifest(files: CheckpointFiles): CheckpointManifest {
+  const raw = files['config.json'];
+  if (!raw)
+    throw new Error(
+      `checkpoint: config.json is missing (found: ${Object.keys(files).join(', ') || 'nothing'})`,
+    );
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch (error) {
+    throw new Error(
+      `checkpoint: config.json is not valid JSON (${(error as Error).message}); the file is corrupted or truncated`,
+    );
+  }
+  if (manifest?.format !== CHECKPOINT_FORMAT)
+    throw new Error(
+      `checkpoint: config.json is not a ${CHECKPOINT_FORMAT} checkpoint (format: ${JSON.stringify(manifest?.format)})`,
+    );
+  if (manifest.formatVersion !== CHECKPOINT_VERSION) {
+    throw new Error(
+      `checkpoint: format version ${manifest.formatVersion} is not supported (this version reads ${CHECKPOINT_VERSION})`,
+    );
+  }
+  for (const [name, expected] of Object.entries(manifest.files ?? {})) {
+    const bytes = files[name];
+    if (!bytes) throw new Error(`checkpoint: ${name} is missing`);
+    if (bytes.length !== expected.bytes)
+      throw new Error(
+        `checkpoint: ${name} has ${bytes.length} bytes, config.json says ${expected.bytes} (truncated?)`,
+      );
+    if (crc32(bytes) !== expected.crc32)
+      throw new Error(`checkpoint: ${name} does not match its checksum (corrupted)`);
+  }
+  return manifest;
+}
+
+/** A new model built from a checkpoint's config, with its weights, and the app's `extra`. */
+export function loadModel(files: CheckpointFiles): { model: Seq2Seq; extra: unknown } {
+  const manifest = readManifest(files);
+  const model = new Seq2Seq(manifest.config);
+  try {
+    loadWeightsChecked(model, files);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return { model, extra: manifest.extra };
+}
+
+/**
+ * Loads a checkpoint's weights into an existing model, refusing (and naming the fields) when
+ * the checkpoint was made for a different configuration. Returns the app's `extra`.
+ */
+export function loadWeights(model: Seq2Seq, files: CheckpointFiles): unknown {
+  const manifest = readManifest(files);
+  const differences = configDifferences(resolveConfig(manifest.config), model.config);
+  if (differences.length > 0) {
+    throw new Error(
+      `checkpoint: made for a different model configuration (checkpoint → model):\n  ${differences.join('\n  ')}`,
+    );
+  }
+  loadWeightsChecked(model, files);
+  return manifest.extra;
+}
+
+function loadWeightsChecked(model: Seq2Seq, files: CheckpointFiles): void {
+  const dict = decodeSafetensors(
+    files['weights.safetensors'] ?? refuseMissing('weights.safetensors'),
+  );
+  try {
+    model.loadStateDict(dict);
+  } finally {
+    tf.dispose(Object.values(dict));
+  }
+}
+
+function refuseMissing(name: string): never {
+  throw new Error(`checkpoint: ${name} is missing`);
+}
+
+/**
+ * Restores a training run: a new model and trainer with the checkpoint's weights, optimizer
+ * moments, options and counters. `fit` then continues exactly where the run stopped.
+ */
+export function loadTraining(files: CheckpointFiles): { trainer: Trainer; extra: unknown } {
+  const { model, extra } = loadModel(files);
+  const rawRecord = files['training.json'];
+  const moments = files['optimizer.safetensors'];
+  if (!rawRecord || !moments) {
+    model.dispose();
+    throw new Error(
+      'checkpoint: not a training checkpoint (training.json or optimizer.safetensors is missing); use loadModel',
+    );
+  }
+  const record = JSON.parse(new TextDecoder().decode(rawRecord)) as TrainingRecord;
+  const trainer = new Trainer(model, record.options);
+  trainer.state = record.state;
+  const dict = decodeSafetensors(moments);
+  try {
+    trainer.optimizer.loadStateDict(dict, record.optimizerStep);
+  } finally {
+    tf.dispose(Object.values(dict));
+  }
+  return { trainer, extra };
+}

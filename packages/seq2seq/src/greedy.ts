@@ -1,0 +1,71 @@
+import type { Tensor1D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { disposeBatch, makeSourceBatch } from './batch';
+import type { DecoderState } from './decoder-state';
+import {
+  argMaxAt,
+  attentionRow,
+  type DecodeOptions,
+  defaultMaxLength,
+  type Hypothesis,
+  readStep,
+} from './hypothesis';
+import type { Seq2Seq } from './seq2seq';
+
+/**
+ * Greedy decoding of a batch: at each step the most probable token, until EOS or `maxLength`.
+ * Runs in evaluation mode (no dropout) and leaves no tensors behind.
+ *
+ * @param sources token ids, one array per sequence (any lengths ≥ 1)
+ * @returns one hypothesis per source, in order
+ */
+export function greedyDecode(
+  model: Seq2Seq,
+  sources: ReadonlyArray<readonly number[]>,
+  options: DecodeOptions = {},
+): Hypothesis[] {
+  const { config } = model;
+  const maxLength = options.maxLength ?? defaultMaxLength(sources);
+  const wasTraining = model.training;
+  model.eval();
+  const batch = makeSourceBatch(config, sources, 'greedyDecode');
+  const { memory, state: initial } = model.encode(batch);
+  const count = sources.length;
+  const steps = batch.source.shape[1];
+  const vocab = config.targetVocabSize;
+  const results: Hypothesis[] = sources.map(() => ({
+    tokens: [],
+    score: 0,
+    attention: memory.projectedKeys ? [] : undefined,
+  }));
+  const finished = new Array<boolean>(count).fill(false);
+  let state: DecoderState = initial;
+  let previous = tf.fill([count], config.bosId, 'int32') as Tensor1D;
+  try {
+    for (let t = 0; t <= maxLength && !finished.every(Boolean); t++) {
+      const out = model.step(previous, state, memory);
+      const { logProbs, attention } = readStep(out);
+      const chosen = new Int32Array(count).fill(config.padId);
+      for (let b = 0; b < count; b++) {
+        if (finished[b]) continue;
+        // At maxLength only EOS may follow: the output is cut there.
+        const token = t === maxLength ? config.eosId : argMaxAt(logProbs, b * vocab, vocab);
+        const result = results[b]!;
+        result.score += logProbs[b * vocab + token]!;
+        if (attention)
+          result.attention!.push(attentionRow(config, attention, b, steps, batch.lengths[b]!));
+        if (token === config.eosId) finished[b] = true;
+        else result.tokens.push(token);
+        chosen[b] = token;
+      }
+      tf.dispose([previous, out.logits, out.attention, ...Object.values(state)]);
+      state = out.state;
+      previous = tf.tensor1d(chosen, 'int32');
+    }
+  } finally {
+    tf.dispose([previous, ...Object.values(state), ...Object.values(memory)]);
+    disposeBatch(batch);
+    model.train(wasTraining);
+  }
+  return results;
+}

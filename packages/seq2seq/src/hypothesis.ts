@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ResolvedConfig } from './config';
+import type { DecoderStepOutput } from './decoder-state';
+
+/** One decoded output sequence. */
+export interface Hypothesis {
+  /** Output token ids, without BOS and EOS. */
+  tokens: number[];
+  /** Sum of the log-probabilities of the chosen tokens (EOS included), divided by the length penalty. */
+  score: number;
+  /**
+   * Attention weights, one row per output step (EOS included), each over the source's real
+   * positions in their original order (even with `reverseSource`). Absent without attention.
+   */
+  attention?: number[][];
+}
+
+export interface DecodeOptions {
+  /** Most output tokens before stopping (EOS not counted). Default 2 × longest source + 10. */
+  maxLength?: number;
+}
+
+/**
+ * The GNMT length penalty (Wu et al. 2016, eq. 14): `((5 + length) / 6)^α`. Scores are divided by
+ * it, so α > 0 stops beam search from preferring short outputs; α = 0 gives 1.
+ */
+export function lengthPenalty(length: number, alpha: number): number {
+  return ((5 + length) / 6) ** alpha;
+}
+
+export function defaultMaxLength(sources: ReadonlyArray<readonly number[]>): number {
+  return 2 * Math.max(...sources.map((s) => s.length)) + 10;
+}
+
+/** A step's log-probabilities `[rows, V]` and attention `[rows, S]`, read to the CPU. */
+export function readStep(out: DecoderStepOutput): {
+  logProbs: Float32Array;
+  attention?: Float32Array;
+} {
+  const logProbs = tf.tidy(() => tf.logSoftmax(out.logits).dataSync() as Float32Array);
+  return { logProbs, attention: out.attention?.dataSync() as Float32Array | undefined };
+}
+
+/** Index of the largest of `values[offset .. offset+count)`; the first one on ties, as argMax. */
+export function argMaxAt(values: Float32Array, offset: number, count: number): number {
+  let best = 0;
+  for (let v = 1; v < count; v++) if (values[offset + v]! > values[offset + best]!) best = v;
+  return best;
+}
+
+/** Row `row` of a `[rows, steps]` attention matrix, cut to the source's length, in source order. */
+export function attentionRow(
+  config: ResolvedConfig,
+  attention: Float32Array,
+  row: number,
+  steps: number,
+  length: number,
+): number[] {
+  const values = Array.from(attention.subarray(row * steps, row * steps + length));
+  return config.reverseSource ? values.reverse() : values;
+}

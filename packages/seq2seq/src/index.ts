@@ -1,0 +1,55 @@
+export { Adam, type AdamOptions } from './adam';
+export { AttentionDecoder } from './attention-decoder';
+export {
+  disposeBatch,
+  type Example,
+  makeSourceBatch,
+  makeTrainingBatch,
+  type SourceBatch,
+  type TrainingBatch,
+} from './batch';
+export { type BeamSearchOptions, beamSearch } from './beam-search';
+export { Bridge } from './bridge';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointFiles,
+  loadModel,
+  loadTraining,
+  loadWeights,
+  readManifest,
+  saveModel,
+  saveTraining,
+} from './checkpoint';
+export { clipByGlobalNorm } from './clip';
+export {
+  type AttentionKind,
+  type CellKind,
+  configDifferences,
+  type ResolvedConfig,
+  resolveConfig,
+  type Seq2SeqConfig,
+} from './config';
+export { Decoder } from './decoder';
+export type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+export { Encoder, type EncoderOutput } from './encoder';
+export { type EvaluationMetrics, evaluate } from './evaluate';
+export { greedyDecode } from './greedy';
+export { type DecodeOptions, type Hypothesis, lengthPenalty } from './hypothesis';
+export { maskedCrossEntropy } from './loss';
+export {
+  afterEvaluation,
+  type LearningRateSchedule,
+  learningRateAt,
+  type ScheduleState,
+} from './schedule';
+export { type Encoded, Seq2Seq, type TeacherForcingOptions } from './seq2seq';
+export {
+  type FitOptions,
+  type StopReason,
+  Trainer,
+  type TrainerOptions,
+  type TrainerState,
+  TrainingDivergedError,
+  type TrainingEvent,
+} from './trainer';
