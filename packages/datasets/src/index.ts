@@ -1,0 +1,54 @@
+export {
+  type BucketOptions,
+  bucketByLength,
+  type PaddedBatch,
+  type PadOptions,
+  padBatch,
+  splitBy,
+} from './batching';
+export {
+  type CmudictOptions,
+  cmudictG2P,
+  type G2PEntry,
+  type G2PSplit,
+  loadCmudictG2P,
+} from './cmudict';
+export { fnv1a32, hashSplit } from './fnv1a';
+export {
+  editDistance,
+  exactMatch,
+  type Scored,
+  tokenAccuracy,
+  tokenErrorRate,
+  wordErrorRate,
+} from './metrics';
+export { type Random, randomInt, seededRandom, shuffled } from './random';
+export { type AddingExample, addingProblem, addingProblemCorrect } from './tasks/adding-problem';
+export { additionTask } from './tasks/addition';
+export {
+  DATE_FORMATS,
+  type DateExample,
+  type DateParts,
+  type DateTaskOptions,
+  dateFromDayNumber,
+  dateTask,
+} from './tasks/dates';
+export { type RecallTaskOptions, recallTask } from './tasks/recall';
+export { copyTask, reverseTask, type SymbolTaskOptions, sortTask } from './tasks/symbol-tasks';
+export type { TaskOptions, TextExample } from './tasks/task-options';
+export {
+  characterTokenizer,
+  symbolTokenizer,
+  type Tokenizer,
+  whitespaceTokenizer,
+} from './tokenizers';
+export {
+  BOS_ID,
+  EOS_ID,
+  PAD_ID,
+  SPECIAL_TOKENS,
+  UNK_ID,
+  Vocab,
+  type VocabBuildOptions,
+  type VocabJson,
+} from './vocab';
