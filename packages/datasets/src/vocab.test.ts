@@ -70,13 +70,10 @@ describe('Vocab', () => {
         const tokens = characterTokenizer.tokenize(text);
         const ids = known.encode(tokens);
         expect(ids).toHaveLength(tokens.length);
-        tokens.forEach((token, i) =>
-          expect(ids[i]).toBe(
-            known.tokens.includes(token) && !token.startsWith('<')
-              ? known.tokens.indexOf(token)
-              : UNK_ID,
-          ),
-        );
+        for (const [i, token] of tokens.entries()) {
+          const isKnown = known.tokens.includes(token) && !token.startsWith('<');
+          expect(ids[i]).toBe(isKnown ? known.tokens.indexOf(token) : UNK_ID);
+        }
       }),
       { numRuns: 500, seed: 42 },
     );
