@@ -1,7 +1,7 @@
 import type { Matrix } from './heatmap-spec';
 import { checkMatrix } from './heatmap-spec';
 import { displayLabel } from './labels';
-import { BLUES_RAMP, rampColor } from './palettes';
+import { rampColor } from './palettes';
 
 export type TerminalColor = 'auto' | 'truecolor' | '256' | 'none';
 
@@ -86,7 +86,7 @@ export function renderTerminalHeatmap(
   };
   const width = Math.max(...rowLabels.map((l) => [...l].length), 0);
   const pad = (label: string) => label + ' '.repeat(width - [...label].length);
-  const header = `${' '.repeat(width)} ${columnLabels.map((l) => ([...l].slice(0, 2).join('') + ' ').slice(0, 2)).join('')}`;
+  const header = `${' '.repeat(width)} ${columnLabels.map((l) => `${[...l].slice(0, 2).join('')} `.slice(0, 2)).join('')}`;
   const lines = [header.trimEnd()];
   for (let r = 0; r < rows; r++)
     lines.push(`${pad(rowLabels[r]!)} ${Array.from(matrix[r]!, cell).join('')}`);
