@@ -32,6 +32,7 @@ export class GRU extends RecurrentLayer<GRUGate> {
         name: 'GRU',
         gateCount: 3,
         recurrentBiasInStep: true,
+        fused: { kind: 'gru' },
         hasCellState: false,
         projSize: 0,
         step: (xGates, hGates, state) => gruStep(xGates, hGates, state),

@@ -1,5 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { linearProduct } from './fast-matmul';
 import { Module } from './module';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
 
@@ -57,7 +58,7 @@ export class Linear extends Module {
     }
     return tf.tidy(() => {
       const rows = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      let y = tf.matMul(rows as tf.Tensor2D, this.weight as tf.Tensor2D, false, true);
+      let y: tf.Tensor = linearProduct(rows as tf.Tensor2D, this.weight);
       if (this.bias) y = tf.add(y, this.bias);
       return (x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures])) as T;
     });

@@ -1,5 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { linearProduct } from './fast-matmul';
 import type { CellState, StepResult } from './recurrent-step';
 
 export type LSTMGate = 'input' | 'forget' | 'cell' | 'output';
@@ -28,6 +29,6 @@ export function lstmStep(
   const output = tf.sigmoid(o!);
   const c = tf.add(tf.mul(forget, state.c!), tf.mul(input, cell)) as Tensor2D; // [B, H]
   const hFull = tf.mul(output, tf.tanh(c)) as Tensor2D; // [B, H]
-  const h = projection ? (tf.matMul(hFull, projection, false, true) as Tensor2D) : hFull; // [B, Hout]
+  const h = projection ? linearProduct(hFull, projection) : hFull; // [B, Hout]
   return { state: { h, c }, gates: { input, forget, cell, output } };
 }

@@ -45,6 +45,7 @@ export class LSTM extends RecurrentLayer<LSTMGate> {
         name: 'LSTM',
         gateCount: 4,
         recurrentBiasInStep: false,
+        fused: { kind: 'lstm' },
         hasCellState: true,
         projSize,
         step: (xGates, hGates, state, weights) => lstmStep(xGates, hGates, state, weights.weightHr),

@@ -1,6 +1,7 @@
 import type { Tensor2D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
+import { linearProduct } from './fast-matmul';
 import { Module } from './module';
 import type { CellState, StepFunction } from './recurrent-step';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
@@ -76,9 +77,9 @@ export abstract class RecurrentCell<Gate extends string> extends Module {
     if (state.h) assertShape(where, 'h', state.h, [batch, this.hiddenSize]);
     if (state.c) assertShape(where, 'c', state.c, [batch, this.hiddenSize]);
     return tf.tidy(() => {
-      let xGates = tf.matMul(x, this.weightIh, false, true) as Tensor2D; // [B, G*H]
+      let xGates = linearProduct(x, this.weightIh); // [B, G*H]
       const h = state.h ?? (tf.zeros([batch, this.hiddenSize]) as Tensor2D);
-      let hGates = tf.matMul(h, this.weightHh, false, true) as Tensor2D; // [B, G*H]
+      let hGates = linearProduct(h, this.weightHh); // [B, G*H]
       if (this.biasIh && this.biasHh) {
         xGates = tf.add(xGates, this.biasIh);
         if (this.recurrentBiasInStep) hGates = tf.add(hGates, this.biasHh);

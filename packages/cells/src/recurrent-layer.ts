@@ -1,6 +1,8 @@
-import type { Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
+import { linearProduct, recurrentProduct } from './fast-matmul';
+import { type FusedRecurrence, fusedRecurrence } from './fused-recurrence';
 import { Module } from './module';
 import {
   type Lengths,
@@ -13,6 +15,7 @@ import { checkLayerOptions } from './recurrent-options';
 import type { CellState, StepResult } from './recurrent-step';
 import { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
 import { unstackFirst } from './unstack';
+import { installWasmSliceKernels } from './wasm-slice-kernel';
 
 /** Options shared by `RNN`, `LSTM` and `GRU`; the names and defaults are `torch.nn`'s. */
 export interface RecurrentLayerOptions {
@@ -80,6 +83,8 @@ export interface RecurrentKind<Gate extends string> {
   hasCellState: boolean;
   /** `projSize` of an LSTM, else 0. */
   projSize: number;
+  /** The same recurrence for the fused (untraced) path. */
+  fused: Pick<FusedRecurrence, 'kind' | 'nonlinearity'>;
   step(
     xGates: Tensor2D,
     hGates: Tensor2D,
@@ -200,6 +205,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       ? (options.dropoutSeed ?? Math.floor(this.random() * 2 ** 31))
       : undefined;
 
+    installWasmSliceKernels();
     return tf.tidy(() => {
       const packed = lengths ? packSequence(lengths, steps) : undefined;
       const h0 = options.h0 ? unstackFirst<Tensor2D>(options.h0) : undefined;
@@ -268,11 +274,9 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
   ): { output: Tensor3D; state: CellState; trace?: TraceLists } {
     const [steps, batch, features] = sequence.shape;
     const gateWidth = this.kind.gateCount * this.hiddenSize;
-    let projected = tf.matMul(
+    let projected: Tensor = linearProduct(
       tf.reshape(sequence, [steps * batch, features]),
       w.weightIh,
-      false,
-      true,
     );
     if (w.biasIh && w.biasHh) {
       projected = tf.add(
@@ -280,16 +284,35 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
         this.kind.recurrentBiasInStep ? w.biasIh : tf.add(w.biasIh, w.biasHh),
       );
     }
-    const xGates = unstackFirst<Tensor2D>(tf.reshape(projected, [steps, batch, gateWidth]));
+    if (!tracing) {
+      // The fast path: one op with hand-written backpropagation through time.
+      const fused = fusedRecurrence(
+        { ...this.kind.fused, steps, batch, hidden: this.hiddenSize, outputSize: this.outputSize },
+        {
+          projected: projected as Tensor2D,
+          h0: initial.h,
+          c0: initial.c,
+          weightHh: w.weightHh,
+          biasHh: this.kind.recurrentBiasInStep ? w.biasHh : undefined,
+          weightHr: w.weightHr,
+          mask: packed?.mask,
+        },
+      );
+      return { output: fused.output, state: { h: fused.h, c: fused.c } };
+    }
+    // The traced path: the same math step by step on the tape, keeping every gate.
     const masks = packed ? (tf.unstack(packed.mask) as Tensor2D[]) : undefined; // each [B, 1]
     const holds = packed ? (tf.unstack(tf.sub(1, packed.mask)) as Tensor2D[]) : undefined;
     const outputs: Tensor2D[] = [];
     const trace: TraceLists | undefined = tracing ? {} : undefined;
+    // One unstack (gradient: one stack), cheap with the wasm kernels installed in runLayers.
+    const xGates = unstackFirst<Tensor2D>(tf.reshape(projected, [steps, batch, gateWidth])); // T × [B, G*H]
+    const weightHhT = tf.transpose(w.weightHh); // once per sequence, not once per step
     let state = initial;
     for (let t = 0; t < steps; t++) {
       const previous = state;
       const next = tf.tidy(() => {
-        let hGates = tf.matMul(previous.h, w.weightHh, false, true) as Tensor2D; // [B, G*H]
+        let hGates = recurrentProduct(previous.h, w.weightHh, weightHhT); // [B, G*H]
         if (this.kind.recurrentBiasInStep && w.biasHh) hGates = tf.add(hGates, w.biasHh);
         const { state: stepped, gates } = this.kind.step(xGates[t]!, hGates, previous, w);
         const mask = masks?.[t];

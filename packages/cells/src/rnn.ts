@@ -35,6 +35,7 @@ export class RNN extends RecurrentLayer<never> {
         name: 'RNN',
         gateCount: 1,
         recurrentBiasInStep: false,
+        fused: { kind: 'rnn', nonlinearity },
         hasCellState: false,
         projSize: 0,
         step: (xGates, hGates, state) => rnnStep(xGates, hGates, state, nonlinearity),

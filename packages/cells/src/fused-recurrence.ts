@@ -1,0 +1,246 @@
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { gruStep } from './gru-step';
+import { lstmStep } from './lstm-step';
+import type { CellState } from './recurrent-step';
+import { type Nonlinearity, rnnStep } from './rnn-step';
+import { unstackFirst } from './unstack';
+
+/** Which recurrence, and its sizes. */
+export interface FusedRecurrence {
+  kind: 'lstm' | 'gru' | 'rnn';
+  nonlinearity?: Nonlinearity;
+  steps: number;
+  batch: number;
+  hidden: number;
+  /** Width of h: projSize for a projected LSTM, else hidden. */
+  outputSize: number;
+}
+
+export interface FusedInputs {
+  /** `[T*B, G*H]`: the input projection of every step, biases folded in as the kind allows. */
+  projected: Tensor2D;
+  h0: Tensor2D;
+  c0?: Tensor2D;
+  /** `[G*H, Hout]` */
+  weightHh: Tensor;
+  /** `[G*H]`, GRU only (it stays inside the reset-gated term). */
+  biasHh?: Tensor;
+  /** `[P, H]`, projected LSTM only. */
+  weightHr?: Tensor;
+  /** `[T, B, 1]` packed-sequence mask (no gradient). */
+  mask?: Tensor3D;
+}
+
+export interface FusedOutputs {
+  output: Tensor3D; // [T, B, Hout]
+  h: Tensor2D; // [B, Hout]
+  c?: Tensor2D; // [B, H]
+}
+
+/**
+ * One direction of one layer as a single differentiable op with hand-written backpropagation
+ * through time. The forward is the same step math as the traced loop; the backward replaces
+ * the tape's per-step work (about three times the ops, and a weight-gradient matmul plus an
+ * accumulation at every step) with the gate derivatives per step and one matmul for each
+ * weight gradient over all steps: dW_hh = Σ_t dz_tᵀ h_{t-1} as `DZᵀ · H_prev`.
+ */
+export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): FusedOutputs {
+  const { steps, batch, hidden, outputSize } = spec;
+  const names = ['projected', 'h0', 'c0', 'weightHh', 'biasHh', 'weightHr', 'mask'] as const;
+  const present = names.filter((n) => inputs[n] !== undefined);
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const save = args.at(-1) as tf.GradSaveFunc;
+    const given = Object.fromEntries(
+      present.map((n, i) => [n, args[i] as Tensor]),
+    ) as unknown as FusedInputs;
+    const { flat, saved } = forward(spec, given, given.mask);
+    // The mask is an input only so that it is kept alive for the backward pass.
+    save(given.mask ? [...saved, given.mask] : saved);
+    return {
+      value: flat,
+      gradFunc: (dy: Tensor, kept: Tensor[]) => {
+        const mask = given.mask ? (kept.at(-1) as Tensor3D) : undefined;
+        const grads = backward(spec, given, mask, dy, given.mask ? kept.slice(0, -1) : kept);
+        if (mask) grads.mask = tf.zeros(mask.shape);
+        return present.map((n) => grads[n]!);
+      },
+    };
+  }) as never) as (...tensors: Tensor[]) => Tensor;
+  const flat = op(...present.map((n) => inputs[n]!));
+  const outputEnd = steps * batch * outputSize;
+  const hEnd = outputEnd + batch * outputSize;
+  const result: FusedOutputs = {
+    output: tf.reshape(tf.slice(flat, [0], [outputEnd]), [steps, batch, outputSize]),
+    h: tf.reshape(tf.slice(flat, [outputEnd], [batch * outputSize]), [batch, outputSize]),
+  };
+  if (spec.kind === 'lstm')
+    result.c = tf.reshape(tf.slice(flat, [hEnd], [batch * hidden]), [batch, hidden]);
+  return result;
+}
+
+/** The step math of each kind: new state, and what its backward needs, per step. */
+function stepOf(spec: FusedRecurrence, given: FusedInputs, weightHhT: Tensor) {
+  return (xGates: Tensor2D, state: CellState): { state: CellState; keep: Tensor2D[] } => {
+    let hGates = tf.matMul(state.h, weightHhT as Tensor2D);
+    if (spec.kind === 'gru') {
+      if (given.biasHh) hGates = tf.add(hGates, given.biasHh);
+      const { state: next, gates } = gruStep(xGates, hGates as Tensor2D, state);
+      const hn = tf.slice(hGates, [0, 2 * spec.hidden], [spec.batch, spec.hidden]) as Tensor2D;
+      return { state: next, keep: [gates.reset, gates.update, gates.new, hn] };
+    }
+    if (spec.kind === 'lstm') {
+      const { state: next, gates } = lstmStep(xGates, hGates as Tensor2D, state, given.weightHr);
+      return { state: next, keep: [gates.input, gates.forget, gates.cell, gates.output, next.c!] };
+    }
+    const { state: next } = rnnStep(xGates, hGates as Tensor2D, state, spec.nonlinearity ?? 'tanh');
+    return { state: next, keep: [next.h] };
+  };
+}
+
+function forward(
+  spec: FusedRecurrence,
+  given: FusedInputs,
+  mask: Tensor3D | undefined,
+): { flat: Tensor; saved: Tensor[] } {
+  const { steps, batch } = spec;
+  const xGates = unstackFirst<Tensor2D>(tf.reshape(given.projected, [steps, batch, -1]));
+  const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
+  const step = stepOf(spec, given, tf.transpose(given.weightHh));
+  let state: CellState = { h: given.h0, c: given.c0 };
+  const outputs: Tensor2D[] = [];
+  const previousH: Tensor2D[] = [];
+  const previousC: Tensor2D[] = [];
+  const kept: Tensor2D[][] = [];
+  for (let t = 0; t < steps; t++) {
+    previousH.push(state.h);
+    if (state.c) previousC.push(state.c);
+    const { state: stepped, keep } = step(xGates[t]!, state);
+    kept.push(keep);
+    const m = masks?.[t];
+    if (m) {
+      const hold = tf.sub(1, m);
+      const out = tf.mul(stepped.h, m) as Tensor2D;
+      outputs.push(out);
+      state = {
+        h: tf.add(out, tf.mul(state.h, hold)) as Tensor2D,
+        c: stepped.c && (tf.add(tf.mul(stepped.c, m), tf.mul(state.c!, hold)) as Tensor2D),
+      };
+    } else {
+      outputs.push(stepped.h);
+      state = stepped;
+    }
+  }
+  const parts = [tf.stack(outputs), state.h, ...(state.c ? [state.c] : [])].map((t) =>
+    tf.reshape(t, [-1]),
+  );
+  const perStep = kept[0]!.map((_, k) => tf.stack(kept.map((row) => row[k]!))); // each [T, B, ·]
+  const saved = [
+    tf.stack(previousH),
+    ...(previousC.length > 0 ? [tf.stack(previousC)] : []),
+    ...perStep,
+  ];
+  return { flat: tf.concat(parts), saved };
+}
+
+type Grads = Partial<
+  Record<'projected' | 'h0' | 'c0' | 'weightHh' | 'biasHh' | 'weightHr' | 'mask', Tensor>
+>;
+
+function backward(
+  spec: FusedRecurrence,
+  given: FusedInputs,
+  mask: Tensor3D | undefined,
+  dy: Tensor,
+  kept: Tensor[],
+): Grads {
+  const { steps, batch, hidden, outputSize } = spec;
+  const outputEnd = steps * batch * outputSize;
+  const dOutputs = unstackFirst<Tensor2D>(
+    tf.reshape(tf.slice(dy, [0], [outputEnd]), [steps, batch, outputSize]),
+  );
+  let dh = tf.reshape(tf.slice(dy, [outputEnd], [batch * outputSize]), [
+    batch,
+    outputSize,
+  ]) as Tensor2D;
+  let dc =
+    spec.kind === 'lstm'
+      ? (tf.reshape(tf.slice(dy, [outputEnd + batch * outputSize], [batch * hidden]), [
+          batch,
+          hidden,
+        ]) as Tensor2D)
+      : undefined;
+  const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
+  const unstackAll = (t: Tensor) => unstackFirst<Tensor2D>(t);
+  const [hPrevAll, ...rest] = kept;
+  const hPrev = unstackAll(hPrevAll!);
+  const cPrev = spec.kind === 'lstm' ? unstackAll(rest.shift()!) : [];
+  const saved = rest.map(unstackAll);
+  const weightHh = given.weightHh as Tensor2D;
+  const dInputs: Tensor2D[] = new Array(steps); // gradient of each step's xGates
+  const dRecurrent: Tensor2D[] = new Array(steps); // gradient of each step's h W_hhᵀ (+ b_hh)
+  const dProjected: Tensor2D[] = []; // LSTM with projection: d(h_t) before W_hr, and h_full
+  const fullH: Tensor2D[] = [];
+  for (let t = steps - 1; t >= 0; t--) {
+    const m = masks?.[t];
+    const total = tf.add(dh, dOutputs[t]!) as Tensor2D;
+    // Past a sequence's end the state was carried, not computed: route the gradient around.
+    const dNew = m ? (tf.mul(total, m) as Tensor2D) : total;
+    const carriedH = m ? (tf.mul(dh, tf.sub(1, m)) as Tensor2D) : undefined;
+    if (spec.kind === 'lstm') {
+      const [i, f, g, o, cNew] = saved.map((list) => list[t]!) as Tensor2D[];
+      const carriedC = m ? (tf.mul(dc!, tf.sub(1, m)) as Tensor2D) : undefined;
+      const dcNew = m ? (tf.mul(dc!, m) as Tensor2D) : dc!;
+      const tanhC = tf.tanh(cNew!);
+      let dhFull = dNew;
+      if (given.weightHr) {
+        dProjected.push(dNew);
+        fullH.push(tf.mul(o!, tanhC) as Tensor2D);
+        dhFull = tf.matMul(dNew, given.weightHr as Tensor2D);
+      }
+      const dcTotal = tf.add(dcNew, tf.mul(tf.mul(dhFull, o!), tf.sub(1, tf.square(tanhC))));
+      const dzI = tf.mul(tf.mul(dcTotal, g!), tf.mul(i!, tf.sub(1, i!)));
+      const dzF = tf.mul(tf.mul(dcTotal, cPrev[t]!), tf.mul(f!, tf.sub(1, f!)));
+      const dzG = tf.mul(tf.mul(dcTotal, i!), tf.sub(1, tf.square(g!)));
+      const dzO = tf.mul(tf.mul(dhFull, tanhC), tf.mul(o!, tf.sub(1, o!)));
+      const dz = tf.concat([dzI, dzF, dzG, dzO], 1) as Tensor2D;
+      dInputs[t] = dz;
+      dRecurrent[t] = dz;
+      dc = tf.mul(dcTotal, f!) as Tensor2D;
+      if (carriedC) dc = tf.add(dc, carriedC) as Tensor2D;
+      dh = tf.matMul(dz, weightHh);
+    } else if (spec.kind === 'gru') {
+      const [r, z, n, hn] = saved.map((list) => list[t]!) as Tensor2D[];
+      const dn = tf.mul(dNew, tf.sub(1, z!));
+      const dnPre = tf.mul(dn, tf.sub(1, tf.square(n!)));
+      const drPre = tf.mul(tf.mul(dnPre, hn!), tf.mul(r!, tf.sub(1, r!)));
+      const dzPre = tf.mul(tf.mul(dNew, tf.sub(hPrev[t]!, n!)), tf.mul(z!, tf.sub(1, z!)));
+      dInputs[t] = tf.concat([drPre, dzPre, dnPre], 1) as Tensor2D;
+      dRecurrent[t] = tf.concat([drPre, dzPre, tf.mul(dnPre, r!)], 1) as Tensor2D;
+      dh = tf.add(tf.mul(dNew, z!), tf.matMul(dRecurrent[t]!, weightHh)) as Tensor2D;
+    } else {
+      const [hNew] = saved.map((list) => list[t]!) as Tensor2D[];
+      const slope =
+        spec.nonlinearity === 'relu'
+          ? tf.cast(tf.greater(hNew!, 0), 'float32')
+          : tf.sub(1, tf.square(hNew!));
+      const dPre = tf.mul(dNew, slope) as Tensor2D;
+      dInputs[t] = dPre;
+      dRecurrent[t] = dPre;
+      dh = tf.matMul(dPre, weightHh);
+    }
+    if (carriedH) dh = tf.add(dh, carriedH) as Tensor2D;
+  }
+  const rows = (list: Tensor2D[]) => tf.reshape(tf.stack(list), [steps * batch, -1]) as Tensor2D;
+  const allRecurrent = rows(dRecurrent);
+  const grads: Grads = {
+    projected: rows(dInputs),
+    h0: dh,
+    weightHh: tf.matMul(tf.transpose(allRecurrent), rows(hPrev)),
+  };
+  if (dc) grads.c0 = dc;
+  if (given.biasHh) grads.biasHh = tf.sum(allRecurrent, 0);
+  if (given.weightHr)
+    grads.weightHr = tf.matMul(tf.transpose(rows(dProjected.reverse())), rows(fullH.reverse()));
+  return grads;
+}
