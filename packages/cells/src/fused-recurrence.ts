@@ -105,7 +105,9 @@ function forward(
 ): { flat: Tensor; saved: Tensor[] } {
   const { steps, batch } = spec;
   const xGates = unstackFirst<Tensor2D>(tf.reshape(given.projected, [steps, batch, -1]));
+  const one = tf.scalar(1); // one upload, not one per use
   const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
+  const holds = mask ? unstackFirst<Tensor2D>(tf.sub(one, mask)) : undefined;
   const step = stepOf(spec, given, tf.transpose(given.weightHh));
   let state: CellState = { h: given.h0, c: given.c0 };
   const outputs: Tensor2D[] = [];
@@ -119,7 +121,7 @@ function forward(
     kept.push(keep);
     const m = masks?.[t];
     if (m) {
-      const hold = tf.sub(1, m);
+      const hold = holds![t]!;
       const out = tf.mul(stepped.h, m) as Tensor2D;
       outputs.push(out);
       state = {
@@ -141,6 +143,58 @@ function forward(
     ...perStep,
   ];
   return { flat: tf.concat(parts), saved };
+}
+
+/**
+ * Per-step factors of the backward pass that depend only on the forward values, computed over
+ * all steps at once ([T, B, ·] each) and unstacked.
+ * LSTM: the gates, tanh(c), o·tanh'(c), and the derivative of each gate's activation laid out as
+ * the gate block [i(1-i), f(1-f), 1-g², o(1-o)]. GRU: r, z, 1-z, 1-n², r(1-r)·hn, z(1-z)·(h-n).
+ * RNN: the activation's slope.
+ */
+function precompute(
+  spec: FusedRecurrence,
+  given: FusedInputs,
+  hPrevAll: Tensor,
+  stacked: Tensor[],
+  one: Tensor,
+): Record<string, Tensor2D[] | undefined> {
+  const each = (t: Tensor) => unstackFirst<Tensor2D>(t);
+  if (spec.kind === 'lstm') {
+    const [i, f, g, o, c] = stacked as Tensor3D[];
+    const tanhC = tf.tanh(c!);
+    const sigmoidSlope = (x: Tensor) => tf.mul(x, tf.sub(one, x));
+    const derivative = tf.concat(
+      [sigmoidSlope(i!), sigmoidSlope(f!), tf.sub(one, tf.square(g!)), sigmoidSlope(o!)],
+      2,
+    );
+    return {
+      i: each(i!),
+      f: each(f!),
+      g: each(g!),
+      tanhC: each(tanhC),
+      oDtanh: each(tf.mul(o!, tf.sub(one, tf.square(tanhC)))),
+      derivative: each(derivative),
+      oTanhC: given.weightHr ? each(tf.mul(o!, tanhC)) : undefined,
+    };
+  }
+  if (spec.kind === 'gru') {
+    const [r, z, n, hn] = stacked as Tensor3D[];
+    return {
+      r: each(r!),
+      z: each(z!),
+      oneMinusZ: each(tf.sub(one, z!)),
+      dTanhN: each(tf.sub(one, tf.square(n!))),
+      dResetHn: each(tf.mul(tf.mul(r!, tf.sub(one, r!)), hn!)),
+      dUpdateHmN: each(tf.mul(tf.mul(z!, tf.sub(one, z!)), tf.sub(hPrevAll, n!))),
+    };
+  }
+  const [h] = stacked as Tensor3D[];
+  const slope =
+    spec.nonlinearity === 'relu'
+      ? tf.cast(tf.greater(h!, 0), 'float32')
+      : tf.sub(one, tf.square(h!));
+  return { slope: each(slope) };
 }
 
 type Grads = Partial<
@@ -170,12 +224,16 @@ function backward(
           hidden,
         ]) as Tensor2D)
       : undefined;
+  const one = tf.scalar(1); // one upload, not one per use
   const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
+  const holds = mask ? unstackFirst<Tensor2D>(tf.sub(one, mask)) : undefined;
   const unstackAll = (t: Tensor) => unstackFirst<Tensor2D>(t);
   const [hPrevAll, ...rest] = kept;
   const hPrev = unstackAll(hPrevAll!);
   const cPrev = spec.kind === 'lstm' ? unstackAll(rest.shift()!) : [];
-  const saved = rest.map(unstackAll);
+  // Everything the step loop needs that does not depend on the incoming gradient is computed
+  // here for all steps at once: a few large ops instead of many small ones per step.
+  const pre = precompute(spec, given, hPrevAll!, rest, one);
   const weightHh = given.weightHh as Tensor2D;
   const dInputs: Tensor2D[] = new Array(steps); // gradient of each step's xGates
   const dRecurrent: Tensor2D[] = new Array(steps); // gradient of each step's h W_hhᵀ (+ b_hh)
@@ -186,45 +244,58 @@ function backward(
     const total = tf.add(dh, dOutputs[t]!) as Tensor2D;
     // Past a sequence's end the state was carried, not computed: route the gradient around.
     const dNew = m ? (tf.mul(total, m) as Tensor2D) : total;
-    const carriedH = m ? (tf.mul(dh, tf.sub(1, m)) as Tensor2D) : undefined;
+    const carriedH = m ? (tf.mul(dh, holds![t]!) as Tensor2D) : undefined;
     if (spec.kind === 'lstm') {
-      const [i, f, g, o, cNew] = saved.map((list) => list[t]!) as Tensor2D[];
-      const carriedC = m ? (tf.mul(dc!, tf.sub(1, m)) as Tensor2D) : undefined;
+      const [i, f, g, tanhC, oDtanh, derivative] = [
+        'i',
+        'f',
+        'g',
+        'tanhC',
+        'oDtanh',
+        'derivative',
+      ].map((k) => pre[k]![t]!);
+      const carriedC = m ? (tf.mul(dc!, holds![t]!) as Tensor2D) : undefined;
       const dcNew = m ? (tf.mul(dc!, m) as Tensor2D) : dc!;
-      const tanhC = tf.tanh(cNew!);
       let dhFull = dNew;
       if (given.weightHr) {
         dProjected.push(dNew);
-        fullH.push(tf.mul(o!, tanhC) as Tensor2D);
+        fullH.push(pre.oTanhC![t]!);
         dhFull = tf.matMul(dNew, given.weightHr as Tensor2D);
       }
-      const dcTotal = tf.add(dcNew, tf.mul(tf.mul(dhFull, o!), tf.sub(1, tf.square(tanhC))));
-      const dzI = tf.mul(tf.mul(dcTotal, g!), tf.mul(i!, tf.sub(1, i!)));
-      const dzF = tf.mul(tf.mul(dcTotal, cPrev[t]!), tf.mul(f!, tf.sub(1, f!)));
-      const dzG = tf.mul(tf.mul(dcTotal, i!), tf.sub(1, tf.square(g!)));
-      const dzO = tf.mul(tf.mul(dhFull, tanhC), tf.mul(o!, tf.sub(1, o!)));
-      const dz = tf.concat([dzI, dzF, dzG, dzO], 1) as Tensor2D;
+      const dcTotal = tf.add(dcNew, tf.mul(dhFull, oDtanh!)) as Tensor2D;
+      // d(activation) of i, f, g, o, times each activation's derivative (precomputed).
+      const dActivations = tf.concat(
+        [
+          tf.mul(dcTotal, g!),
+          tf.mul(dcTotal, cPrev[t]!),
+          tf.mul(dcTotal, i!),
+          tf.mul(dhFull, tanhC!),
+        ],
+        1,
+      );
+      const dz = tf.mul(dActivations, derivative!) as Tensor2D;
       dInputs[t] = dz;
       dRecurrent[t] = dz;
       dc = tf.mul(dcTotal, f!) as Tensor2D;
       if (carriedC) dc = tf.add(dc, carriedC) as Tensor2D;
       dh = tf.matMul(dz, weightHh);
     } else if (spec.kind === 'gru') {
-      const [r, z, n, hn] = saved.map((list) => list[t]!) as Tensor2D[];
-      const dn = tf.mul(dNew, tf.sub(1, z!));
-      const dnPre = tf.mul(dn, tf.sub(1, tf.square(n!)));
-      const drPre = tf.mul(tf.mul(dnPre, hn!), tf.mul(r!, tf.sub(1, r!)));
-      const dzPre = tf.mul(tf.mul(dNew, tf.sub(hPrev[t]!, n!)), tf.mul(z!, tf.sub(1, z!)));
+      const [r, z, oneMinusZ, dTanhN, dResetHn, dUpdateHmN] = [
+        'r',
+        'z',
+        'oneMinusZ',
+        'dTanhN',
+        'dResetHn',
+        'dUpdateHmN',
+      ].map((k) => pre[k]![t]!);
+      const dnPre = tf.mul(tf.mul(dNew, oneMinusZ!), dTanhN!);
+      const drPre = tf.mul(dnPre, dResetHn!);
+      const dzPre = tf.mul(dNew, dUpdateHmN!);
       dInputs[t] = tf.concat([drPre, dzPre, dnPre], 1) as Tensor2D;
       dRecurrent[t] = tf.concat([drPre, dzPre, tf.mul(dnPre, r!)], 1) as Tensor2D;
       dh = tf.add(tf.mul(dNew, z!), tf.matMul(dRecurrent[t]!, weightHh)) as Tensor2D;
     } else {
-      const [hNew] = saved.map((list) => list[t]!) as Tensor2D[];
-      const slope =
-        spec.nonlinearity === 'relu'
-          ? tf.cast(tf.greater(hNew!, 0), 'float32')
-          : tf.sub(1, tf.square(hNew!));
-      const dPre = tf.mul(dNew, slope) as Tensor2D;
+      const dPre = tf.mul(dNew, pre.slope![t]!) as Tensor2D;
       dInputs[t] = dPre;
       dRecurrent[t] = dPre;
       dh = tf.matMul(dPre, weightHh);
@@ -236,7 +307,8 @@ function backward(
   const grads: Grads = {
     projected: rows(dInputs),
     h0: dh,
-    weightHh: tf.matMul(tf.transpose(allRecurrent), rows(hPrev)),
+    // (Hprevᵀ · DZ)ᵀ: transposing the narrow H_prev and the small product beats transposing DZ.
+    weightHh: tf.transpose(tf.matMul(tf.transpose(rows(hPrev)), allRecurrent)),
   };
   if (dc) grads.c0 = dc;
   if (given.biasHh) grads.biasHh = tf.sum(allRecurrent, 0);

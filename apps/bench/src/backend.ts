@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
+
+/** Selects a tfjs backend; `tensorflow` needs @tensorflow/tfjs-node, which is optional. */
+export async function useBackend(name: BackendName): Promise<void> {
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (name === 'tensorflow') {
+    try {
+      await import(/* optional peer */ '@tensorflow/tfjs-node' as string);
+    } catch {
+      throw new Error(
+        '--backend tensorflow needs @tensorflow/tfjs-node, which is not installed (it downloads libtensorflow at install time)',
+      );
+    }
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' did not initialise`);
+  await tf.ready();
+}

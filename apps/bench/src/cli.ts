@@ -1,0 +1,70 @@
+/**
+ * The benchmark CLI: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]
+ * Writes results/<suite>.json, results/<suite>.md and SVG figures into DIR (default: results/).
+ */
+import { resolve } from 'node:path';
+import { renderSvg } from '@gated/viz';
+import { type BackendName, useBackend } from './backend';
+import { writeResult } from './results';
+import { speedFigures, speedMarkdown } from './speed/report-speed';
+import { runSpeed } from './speed/run-speed';
+
+const USAGE =
+  'usage: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]\nsuites: speed';
+
+interface Arguments {
+  suite: string;
+  quick: boolean;
+  backend: BackendName;
+  out: string;
+}
+
+export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
+  const args: Arguments = {
+    suite: '',
+    quick: false,
+    backend: 'wasm',
+    out: resolve(import.meta.dirname, '..', 'results'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--backend') {
+      const value = argv[++i];
+      if (value !== 'wasm' && value !== 'cpu' && value !== 'tensorflow')
+        throw new Error(`--backend must be wasm, cpu or tensorflow, got ${value}\n${USAGE}`);
+      args.backend = value;
+    } else if (arg === '--out') {
+      const value = argv[++i];
+      if (!value) throw new Error(`--out needs a directory\n${USAGE}`);
+      args.out = resolve(cwd, value);
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (!args.suite) args.suite = arg;
+    else throw new Error(`one suite at a time, got ${args.suite} and ${arg}\n${USAGE}`);
+  }
+  if (!args.suite) throw new Error(USAGE);
+  return args;
+}
+
+export async function runSuite(args: Arguments): Promise<string[]> {
+  await useBackend(args.backend);
+  if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);
+  const results = await runSpeed({ quick: args.quick });
+  const written = [
+    writeResult(args.out, 'speed.json', `${JSON.stringify(results, null, 2)}\n`),
+    writeResult(args.out, 'speed.md', speedMarkdown(results)),
+  ];
+  for (const [name, spec] of Object.entries(speedFigures(results)))
+    written.push(writeResult(args.out, name, await renderSvg(spec)));
+  return written;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const written = await runSuite(parseArguments(process.argv.slice(2)));
+    console.log(`wrote:\n  ${written.join('\n  ')}`);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}

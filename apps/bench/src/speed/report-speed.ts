@@ -1,0 +1,150 @@
+import { barChart, lineChart, type TopLevelSpec } from '@gated/viz';
+import type { SpeedEntry, SpeedResults } from './run-speed';
+import { describe } from './run-speed';
+import type { SoakResult } from './soak';
+
+const ms = (value: number | undefined) =>
+  value === undefined ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1);
+const ratio = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(2)}×`);
+
+/** `results/speed.md`: the headline verdicts, then the grid. */
+export function speedMarkdown(results: SpeedResults): string {
+  const { machine } = results;
+  const lines = [
+    `# Speed${results.quick ? ' (quick run: small sizes, not for comparison)' : ''}`,
+    '',
+    `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, tfjs ${machine.tfjs}, backend ${machine.backend}` +
+      (machine.backend === 'wasm'
+        ? ` (SIMD ${machine.wasmSimd ? 'on' : 'off'}, threads ${machine.wasmThreads ? 'on' : 'off'})`
+        : '') +
+      `. Median of ${results.protocol.reps} runs after ${results.protocol.warmup} warm-up runs; training step = ${results.protocol.optimizer} on ${results.protocol.loss}.`,
+    '',
+    'Peers: ' +
+      Object.entries(results.peers)
+        .map(
+          ([name, peer]) =>
+            `${name} ${peer.measured ? `${peer.version ?? ''}${peer.threads ? `, ${peer.threads} threads` : ''}` : `— ${peer.note}`}`,
+        )
+        .join('; ') +
+      '.',
+    '',
+  ];
+  const headline = results.entries.filter((e) => e.headline);
+  if (headline.length > 0) {
+    lines.push('## Verdicts at batch 32, length 50, input 32, hidden 128', '');
+    for (const e of headline) lines.push(`- ${verdict(e)}`);
+    lines.push('');
+  }
+  lines.push(
+    '## Grid',
+    '',
+    '| layer | train ms: gated | tf.layers | PyTorch | gated vs tf.layers | infer ms: gated | tf.layers | PyTorch | gated vs tf.layers | gated tokens/s (train) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const e of results.entries) {
+    lines.push(
+      `| ${describe(e.config)}${e.headline ? ' ★' : ''} | ${ms(e.gated.trainMs)} | ${ms(e.tfLayers.trainMs)} | ${ms(e.torch?.trainMs)} | ${ratio(e.ratios.trainVsTfLayers)} | ${ms(e.gated.inferMs)} | ${ms(e.tfLayers.inferMs)} | ${ms(e.torch?.inferMs)} | ${ratio(e.ratios.inferVsTfLayers)} | ${Math.round(e.gated.trainTokensPerSecond)} |`,
+    );
+  }
+  const slower = results.entries.filter(
+    (e) => e.ratios.trainVsTfLayers < 1 || e.ratios.inferVsTfLayers < 1,
+  );
+  lines.push(
+    '',
+    slower.length === 0
+      ? 'gated is faster than tf.layers at every point of the grid, in training and inference.'
+      : `gated is slower than tf.layers at ${slower.length} of ${results.entries.length} points: ${slower.map((e) => describe(e.config)).join(', ')}.`,
+  );
+  const checked = results.entries.filter((e) => e.tfLayers.maxOutputDifference !== undefined);
+  if (checked.length > 0) {
+    const worst = Math.max(...checked.map((e) => e.tfLayers.maxOutputDifference!));
+    lines.push(
+      '',
+      `Same weights, same function: where tf.layers holds our weights (LSTM, RNN), the final hidden states differ by at most ${worst.toExponential(1)}.`,
+    );
+  }
+  const { memory } = results;
+  lines.push(
+    '',
+    '## Memory',
+    '',
+    `${memory.steps} training steps of ${describe(memory.config)}: after ${memory.warmupSteps} warm-up steps, live tensors changed by ${memory.tensorGrowth} (${memory.tensorByteGrowth} bytes) and resident memory by ${memory.rssGrowthMiB.toFixed(1)} MiB by the end` +
+      (memory.tensorGrowth === 0 && memory.tensorByteGrowth === 0
+        ? ' — no tensor growth.'
+        : ' — tensors grew: a leak.'),
+    '',
+    '| step | live tensors | tensor bytes | RSS MiB |',
+    '| ---: | ---: | ---: | ---: |',
+    ...memory.samples.map(
+      (s: SoakResult['samples'][number]) =>
+        `| ${s.step} | ${s.numTensors} | ${s.tensorBytes} | ${s.rssMiB.toFixed(1)} |`,
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function verdict(e: SpeedEntry): string {
+  const kind = e.config.kind.toUpperCase();
+  const parts = [
+    `${kind} training step: gated ${ms(e.gated.trainMs)} ms, tf.layers ${ms(e.tfLayers.trainMs)} ms — ${ratio(e.ratios.trainVsTfLayers)} (target ≥ 5×: ${e.ratios.trainVsTfLayers >= 5 ? 'met' : 'not met'})`,
+    `inference ${ms(e.gated.inferMs)} ms vs ${ms(e.tfLayers.inferMs)} ms — ${ratio(e.ratios.inferVsTfLayers)} (target ≥ 3×: ${e.ratios.inferVsTfLayers >= 3 ? 'met' : 'not met'})`,
+  ];
+  if (e.torch && e.ratios.trainVsTorch !== undefined) {
+    const within = e.gated.trainMs <= 1.5 * e.torch.trainMs;
+    parts.push(
+      `PyTorch ${ms(e.torch.trainMs)} ms per training step (gated ${within ? 'within' : 'not within'} 1.5×), ${ms(e.torch.inferMs)} ms inference`,
+    );
+  }
+  return `${parts.join('; ')}.`;
+}
+
+/** Figures: time against length and against batch, for the LSTM at the larger hidden size. */
+export function speedFigures(results: SpeedResults): Record<string, TopLevelSpec> {
+  const figures: Record<string, TopLevelSpec> = {};
+  const grid = results.entries.filter((e) => !e.headline);
+  const hidden = Math.max(...grid.map((e) => e.config.hidden));
+  for (const phase of ['train', 'infer'] as const) {
+    const key = phase === 'train' ? 'trainMs' : 'inferMs';
+    const batch = Math.max(...grid.map((e) => e.config.batch));
+    const byLength = grid
+      .filter(
+        (e) => e.config.kind === 'lstm' && e.config.hidden === hidden && e.config.batch === batch,
+      )
+      .sort((a, b) => a.config.length - b.config.length);
+    const series = [
+      { name: 'gated', pick: (e: SpeedEntry) => e.gated[key] },
+      { name: 'tf.layers', pick: (e: SpeedEntry) => e.tfLayers[key] },
+      ...(byLength.every((e) => e.torch)
+        ? [{ name: 'PyTorch', pick: (e: SpeedEntry) => e.torch![key] }]
+        : []),
+    ];
+    if (byLength.length > 1) {
+      figures[`speed-${phase}-vs-length.svg`] = lineChart({
+        title: `LSTM ${phase === 'train' ? 'training step' : 'inference'}, batch ${batch}, hidden ${hidden}`,
+        series: series.map((s) => ({
+          name: s.name,
+          x: byLength.map((e) => e.config.length),
+          y: byLength.map(s.pick),
+        })),
+        xTitle: 'sequence length',
+        yTitle: 'ms',
+        logY: true,
+      });
+    }
+  }
+  const headline = results.entries.filter((e) => e.headline);
+  if (headline.length > 0) {
+    figures['speed-headline.svg'] = barChart({
+      title: 'Training step at batch 32, length 50, input 32, hidden 128',
+      yTitle: 'ms (lower is better)',
+      bars: headline.flatMap((e) => [
+        { label: e.config.kind.toUpperCase(), value: e.gated.trainMs, group: 'gated' },
+        { label: e.config.kind.toUpperCase(), value: e.tfLayers.trainMs, group: 'tf.layers' },
+        ...(e.torch
+          ? [{ label: e.config.kind.toUpperCase(), value: e.torch.trainMs, group: 'PyTorch' }]
+          : []),
+      ]),
+    });
+  }
+  return figures;
+}

@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { describeMachine, findTorchPython, type MachineDescription } from '../machine';
+import { Progress } from '../progress';
+import { type SoakResult, soak } from './soak';
+import {
+  gatedSubject,
+  makeGatedLayer,
+  type SpeedConfig,
+  type Subject,
+  tfLayersSubject,
+  timeMs,
+} from './subjects';
+
+/** One subject's measurements at one grid point. */
+export interface Measured {
+  trainMs: number;
+  inferMs: number;
+  /** Tokens (batch × length) per second of training and of inference. */
+  trainTokensPerSecond: number;
+  inferTokensPerSecond: number;
+  /** Tensor bytes alive after the forward pass of a training step (tfjs subjects only). */
+  activationBytes?: number;
+}
+
+export interface SpeedEntry {
+  config: SpeedConfig;
+  /** The headline size of issue 7: batch 32, length 50, input 32, hidden 128. */
+  headline: boolean;
+  gated: Measured;
+  tfLayers: Measured & { sameWeights: boolean; maxOutputDifference?: number };
+  torch?: Measured;
+  /** How many times faster gated is (> 1 = faster). */
+  ratios: {
+    trainVsTfLayers: number;
+    inferVsTfLayers: number;
+    trainVsTorch?: number;
+    inferVsTorch?: number;
+  };
+}
+
+/** The schema of `results/speed.json` (documented in the bench README). */
+export interface SpeedResults {
+  suite: 'speed';
+  schemaVersion: 1;
+  quick: boolean;
+  machine: MachineDescription;
+  protocol: { warmup: number; reps: number; statistic: 'median'; loss: string; optimizer: string };
+  peers: Record<string, { version?: string; threads?: number; measured: boolean; note: string }>;
+  entries: SpeedEntry[];
+  /** Many training steps of the headline LSTM: does memory grow after warm-up? */
+  memory: SoakResult;
+}
+
+export interface SpeedOptions {
+  quick: boolean;
+  onProgress?: Progress;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function speedGrid(quick: boolean): Array<{ config: SpeedConfig; headline: boolean }> {
+  const kinds = ['rnn', 'lstm', 'gru'] as const;
+  if (quick) {
+    return kinds.flatMap((kind) =>
+      [1, 4].map((batch) => ({
+        config: { kind, batch, length: 5, input: 8, hidden: 16 },
+        headline: false,
+      })),
+    );
+  }
+  const points = kinds.flatMap((kind) => [
+    { config: { kind, batch: 32, length: 50, input: 32, hidden: 128 }, headline: true },
+  ]);
+  for (const kind of kinds) {
+    for (const batch of [1, 32])
+      for (const length of [10, 50, 200])
+        for (const hidden of [64, 256]) {
+          points.push({ config: { kind, batch, length, input: 32, hidden }, headline: false });
+        }
+  }
+  return points;
+}
+
+function measured(
+  config: SpeedConfig,
+  trainMs: number,
+  inferMs: number,
+  activationBytes?: number,
+): Measured {
+  const tokens = config.batch * config.length;
+  return {
+    trainMs,
+    inferMs,
+    trainTokensPerSecond: (tokens * 1000) / trainMs,
+    inferTokensPerSecond: (tokens * 1000) / inferMs,
+    activationBytes,
+  };
+}
+
+function measure(subject: Subject, warmup: number, reps: number): [number, number] {
+  return [timeMs(() => subject.train(), warmup, reps), timeMs(() => subject.infer(), warmup, reps)];
+}
+
+/**
+ * Runs the grid. tf.layers is measured first, on stock tfjs kernels: gated installs faster wasm
+ * Slice/Unpack/SplitV kernels on its first forward, which would speed tf.layers up too.
+ */
+export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
+  const grid = speedGrid(options.quick);
+  const [warmup, reps] = options.quick ? [1, 2] : [2, 5];
+  const progress = options.onProgress ?? new Progress('speed', grid.length * 2 + 2);
+  const peersFirst = grid.map(({ config }) => {
+    const subject = tfLayersSubject(config);
+    const [trainMs, inferMs] = measure(subject, warmup, reps);
+    const result = {
+      ...measured(config, trainMs, inferMs, subject.activationBytes()),
+      sameWeights: subject.sameWeights,
+    };
+    subject.dispose();
+    progress.tick(`tf.layers ${describe(config)}`);
+    return result;
+  });
+  const torch = measureTorch(
+    grid.map((g) => g.config),
+    warmup,
+    reps,
+  );
+  progress.tick(torch.measured ? 'PyTorch' : 'PyTorch (not available)');
+  const entries: SpeedEntry[] = grid.map(({ config, headline }, i) => {
+    const subject = gatedSubject(config);
+    const [trainMs, inferMs] = measure(subject, warmup, reps);
+    const gated = measured(config, trainMs, inferMs, subject.activationBytes());
+    subject.dispose();
+    const tfLayers = {
+      ...peersFirst[i]!,
+      maxOutputDifference: peersFirst[i]!.sameWeights ? outputDifference(config) : undefined,
+    };
+    const torchResult = torch.results?.[i]
+      ? measured(config, torch.results[i]!.trainMs, torch.results[i]!.inferMs)
+      : undefined;
+    progress.tick(`gated ${describe(config)}`);
+    return {
+      config,
+      headline,
+      gated,
+      tfLayers,
+      ...(torchResult ? { torch: torchResult } : {}),
+      ratios: {
+        trainVsTfLayers: tfLayers.trainMs / gated.trainMs,
+        inferVsTfLayers: tfLayers.inferMs / gated.inferMs,
+        ...(torchResult
+          ? {
+              trainVsTorch: torchResult.trainMs / gated.trainMs,
+              inferVsTorch: torchResult.inferMs / gated.inferMs,
+            }
+          : {}),
+      },
+    };
+  });
+  const soakConfig: SpeedConfig = options.quick
+    ? { kind: 'lstm', batch: 4, length: 5, input: 8, hidden: 16 }
+    : { kind: 'lstm', batch: 32, length: 50, input: 32, hidden: 128 };
+  const memory = soak(soakConfig, options.quick ? 40 : 1000, options.quick ? 10 : 100);
+  progress.tick(`memory: ${memory.steps} training steps`);
+  return {
+    suite: 'speed',
+    schemaVersion: 1,
+    quick: options.quick,
+    machine: describeMachine(),
+    protocol: {
+      warmup,
+      reps,
+      statistic: 'median',
+      loss: 'MSE of the last hidden state',
+      optimizer: 'Adam 1e-3 (tf.train.adam; torch.optim.Adam)',
+    },
+    peers: {
+      'tf.layers': {
+        version: tf.version.tfjs,
+        measured: true,
+        note: 'same backend, inputs and (LSTM, RNN) weights; measured on stock kernels',
+      },
+      pytorch: torch.measured
+        ? {
+            version: torch.version,
+            threads: torch.threads,
+            measured: true,
+            note: 'subprocess, CPU',
+          }
+        : { measured: false, note: torch.note },
+      'onnxruntime-node': {
+        measured: false,
+        note: 'not measured yet: the ONNX export and inference harness is still to be written',
+      },
+      'brain.js': { measured: false, note: 'not measured yet' },
+    },
+    entries,
+    memory,
+  };
+}
+
+export function describe(config: SpeedConfig): string {
+  return `${config.kind.toUpperCase()} B${config.batch} T${config.length} H${config.hidden}`;
+}
+
+/** Largest |ours − tf.layers| of the final hidden state, where both hold the same weights. */
+function outputDifference(config: SpeedConfig): number {
+  const peer = tfLayersSubject(config);
+  const ours = makeGatedLayer(config);
+  const difference = tf.tidy(() => {
+    const x = tf.randomNormal(
+      [config.batch, config.length, config.input],
+      0,
+      1,
+      'float32',
+      1,
+    ) as tf.Tensor3D;
+    const mine = tf.squeeze(ours.forward(x).hN, [0]);
+    return tf.max(tf.abs(tf.sub(peer.output(), mine))).dataSync()[0]!;
+  });
+  peer.dispose();
+  ours.dispose();
+  return difference;
+}
+
+function measureTorch(
+  configs: SpeedConfig[],
+  warmup: number,
+  reps: number,
+): {
+  measured: boolean;
+  version?: string;
+  threads?: number;
+  results?: Array<{ trainMs: number; inferMs: number }>;
+  note: string;
+} {
+  const python = findTorchPython();
+  if (!python)
+    return {
+      measured: false,
+      note: "python3 -c 'import torch' failed: install python3-torch (and libopenblas0-pthread) to compare",
+    };
+  const output = execFileSync(python, [join(here, '..', '..', 'python', 'speed_torch.py')], {
+    input: JSON.stringify({ configs, warmup, reps }),
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const parsed = JSON.parse(output) as {
+    torch: string;
+    threads: number;
+    results: Array<{ trainMs: number; inferMs: number }>;
+  };
+  return {
+    measured: true,
+    version: parsed.torch,
+    threads: parsed.threads,
+    results: parsed.results,
+    note: '',
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseArguments, runSuite } from '../cli';
+import type { SpeedResults } from './run-speed';
+
+const out = mkdtempSync(join(tmpdir(), 'gated-bench-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('pnpm bench speed --quick', () => {
+  it('writes speed.json with the documented schema, speed.md and figures', async () => {
+    const written = await runSuite(parseArguments(['speed', '--quick', '--out', out]));
+    expect(written.map((p) => p.slice(out.length + 1)).sort()).toEqual(
+      ['speed-infer-vs-length.svg', 'speed-train-vs-length.svg', 'speed.json', 'speed.md']
+        .filter((n) => written.some((p) => p.endsWith(n)))
+        .sort(),
+    );
+    const results = JSON.parse(readFileSync(join(out, 'speed.json'), 'utf8')) as SpeedResults;
+    expect(results).toMatchObject({
+      suite: 'speed',
+      schemaVersion: 1,
+      quick: true,
+      protocol: { statistic: 'median' },
+    });
+    expect(results.machine.backend).toBe('wasm');
+    expect(results.entries).toHaveLength(6);
+    for (const entry of results.entries) {
+      for (const subject of [entry.gated, entry.tfLayers]) {
+        expect(subject.trainMs).toBeGreaterThan(0);
+        expect(subject.inferMs).toBeGreaterThan(0);
+        expect(subject.trainTokensPerSecond).toBeCloseTo(
+          (entry.config.batch * entry.config.length * 1000) / subject.trainMs,
+          6,
+        );
+      }
+      expect(entry.ratios.trainVsTfLayers).toBeCloseTo(
+        entry.tfLayers.trainMs / entry.gated.trainMs,
+        9,
+      );
+      // Same weights, same function: tf.layers and gated agree where the formulations match.
+      if (entry.config.kind !== 'gru')
+        expect(entry.tfLayers.maxOutputDifference).toBeLessThan(1e-5);
+    }
+    expect(Object.keys(results.peers).sort()).toEqual([
+      'brain.js',
+      'onnxruntime-node',
+      'pytorch',
+      'tf.layers',
+    ]);
+    expect(results.memory.steps).toBe(40);
+    expect(results.memory.tensorGrowth).toBe(0); // 30 training steps after warm-up leak nothing
+    const markdown = readFileSync(join(out, 'speed.md'), 'utf8');
+    expect(markdown).toContain('| LSTM B4 T5 H16 |');
+  });
+
+  it('refuses bad arguments with the usage', () => {
+    expect(() => parseArguments([])).toThrow('usage: pnpm bench <suite>');
+    expect(() => parseArguments(['speed', '--backend', 'gpu'])).toThrow(
+      '--backend must be wasm, cpu or tensorflow, got gpu',
+    );
+    expect(() => parseArguments(['speed', '--fast'])).toThrow('unknown option --fast');
+  });
+});
