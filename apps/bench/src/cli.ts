@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import { renderSvg } from '@gated/viz';
 import { type BackendName, useBackend } from './backend';
+import { runPredict } from './models/predict';
+import { modelsMarkdown, runG2P, runTrainDemoModels } from './models/run-models';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
 import { runSpeed } from './speed/run-speed';
@@ -17,6 +19,10 @@ interface Arguments {
   quick: boolean;
   backend: BackendName;
   out: string;
+  only?: 'dates' | 'g2p';
+  timeBudgetMinutes?: number;
+  model?: string;
+  beam: number;
 }
 
 export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
@@ -25,6 +31,12 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
     quick: false,
     backend: 'wasm',
     out: resolve(import.meta.dirname, '..', 'results'),
+    beam: 1,
+  };
+  const number = (name: string, value: string | undefined, min: number) => {
+    const parsed = Number(value);
+    if (!(parsed >= min)) throw new Error(`${name} must be a number ≥ ${min}, got ${value}\n${USAGE}`);
+    return parsed;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -38,16 +50,46 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
       const value = argv[++i];
       if (!value) throw new Error(`--out needs a directory\n${USAGE}`);
       args.out = resolve(cwd, value);
-    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg === '--only') {
+      const value = argv[++i];
+      if (value !== 'dates' && value !== 'g2p')
+        throw new Error(`--only must be dates or g2p, got ${value}\n${USAGE}`);
+      args.only = value;
+    } else if (arg === '--time-budget')
+      args.timeBudgetMinutes = number('--time-budget', argv[++i], 0);
+    else if (arg === '--model') args.model = argv[++i];
+    else if (arg === '--beam') args.beam = Math.floor(number('--beam', argv[++i], 1));
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
     else if (!args.suite) args.suite = arg;
     else throw new Error(`one suite at a time, got ${args.suite} and ${arg}\n${USAGE}`);
   }
   if (!args.suite) throw new Error(USAGE);
+  if (args.suite === 'predict' && !args.model)
+    throw new Error(`predict needs --model DIR\n${USAGE}`);
   return args;
 }
 
 export async function runSuite(args: Arguments): Promise<string[]> {
   await useBackend(args.backend);
+  if (args.suite === 'predict') {
+    const count = await runPredict(args.model!, args.beam);
+    console.error(`predicted ${count} lines`);
+    return [];
+  }
+  if (args.suite === 'train-demo-models' || args.suite === 'g2p') {
+    const options = {
+      quick: args.quick,
+      out: args.out,
+      only: args.only,
+      timeBudgetMinutes: args.timeBudgetMinutes,
+    };
+    const results =
+      args.suite === 'g2p' ? await runG2P(options) : await runTrainDemoModels(options);
+    return [
+      writeResult(args.out, `${args.suite}.json`, `${JSON.stringify(results, null, 2)}\n`),
+      writeResult(args.out, `${args.suite}.md`, modelsMarkdown(results)),
+    ];
+  }
   if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);
   const results = await runSpeed({ quick: args.quick });
   const written = [

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseArguments, runSuite } from '../cli';
+import { runPredict } from './predict';
+import type { ModelResults } from './run-models';
+
+const out = mkdtempSync(join(tmpdir(), 'gated-models-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
+  it('trains both demo models, writes results with the documented schema, and predicts from stdin', async () => {
+    await runSuite(parseArguments(['train-demo-models', '--quick', '--out', out]));
+    const results = JSON.parse(
+      readFileSync(join(out, 'train-demo-models.json'), 'utf8'),
+    ) as ModelResults;
+    expect(results).toMatchObject({ suite: 'train-demo-models', schemaVersion: 1, quick: true });
+    expect(results.models.map((m) => m.task)).toEqual(['dates', 'g2p']);
+    for (const m of results.models) {
+      expect(m.trainedSteps).toBe(20);
+      expect(m.test.examples).toBe(20);
+      expect(m.test.wordErrorRate).toBeCloseTo(1 - m.test.exactMatch, 12);
+      expect(m.parameters).toBeGreaterThan(0);
+    }
+    await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
+    const g2p = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as ModelResults;
+    expect(g2p.models[0]!.test.beamSize).toBe(2);
+    expect(readFileSync(join(out, 'g2p.md'), 'utf8')).toContain('Yao & Zweig 2015');
+
+    let written = '';
+    const sink = new Writable({
+      write: (chunk, _encoding, done) => {
+        written += chunk;
+        done();
+      },
+    });
+    const count = await runPredict(
+      join(out, 'models', 'g2p'),
+      2,
+      Readable.from(['hello\n', '\n', 'zyxwvut\n']),
+      sink,
+    );
+    expect(count).toBe(2);
+    const lines = written
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    expect(lines.map((l) => l[0])).toEqual(['hello', 'zyxwvut']);
+    for (const [, phonemes] of lines) expect(phonemes).toMatch(/^[A-Z ]*$/);
+  });
+
+  it('refuses predict without a model', () => {
+    expect(() => parseArguments(['predict'])).toThrow('predict needs --model DIR');
+    expect(() => parseArguments(['g2p', '--time-budget', 'soon'])).toThrow(
+      '--time-budget must be a number ≥ 0, got soon',
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import { join, resolve } from 'node:path';
+import type { TrainingEvent } from '@gated/seq2seq';
+import { describeMachine, type MachineDescription } from '../machine';
+import {
+  datesRecipe,
+  datesTask,
+  g2pRecipe,
+  g2pTask,
+  scoreTextModel,
+  type TextMetrics,
+} from './demo-tasks';
+import { type TextTask, trainTextModel } from './text-model';
+
+export interface ModelRunOptions {
+  quick: boolean;
+  out: string;
+  only?: 'dates' | 'g2p';
+  timeBudgetMinutes?: number;
+}
+
+/** The schema of `results/train-demo-models.json` and `results/g2p.json`. */
+export interface ModelResults {
+  suite: 'train-demo-models' | 'g2p';
+  schemaVersion: 1;
+  quick: boolean;
+  machine: MachineDescription;
+  models: Array<{
+    task: string;
+    modelDir: string;
+    finished: boolean;
+    trainedSteps: number;
+    trainingSeconds: number;
+    parameters: number;
+    test: TextMetrics;
+  }>;
+}
+
+const repository = resolve(import.meta.dirname, '..', '..', '..', '..');
+
+/** Where models and training checkpoints go: the demo's public folder, or `out` for quick runs. */
+function places(options: ModelRunOptions, task: string): { modelDir: string; runDir: string } {
+  if (options.quick)
+    return { modelDir: join(options.out, 'models', task), runDir: join(options.out, 'runs', task) };
+  return {
+    modelDir: join(repository, 'apps', 'demo', 'public', 'models', task),
+    runDir: join(repository, 'apps', 'bench', 'runs', task),
+  };
+}
+
+function logProgress(task: string): (event: TrainingEvent) => void {
+  return (event) => {
+    if (event.type === 'evaluation') {
+      console.error(
+        `${task} step ${event.step}: dev loss ${event.loss.toFixed(3)}, exact match ${(100 * event.exactMatch).toFixed(1)}%`,
+      );
+    } else if (event.type === 'step' && event.step % 100 === 0) {
+      const eta =
+        event.etaSeconds === undefined ? '' : `, ~${Math.round(event.etaSeconds / 60)} min to go`;
+      console.error(
+        `${task} step ${event.step}: loss ${event.loss.toFixed(3)}, ${Math.round(event.tokensPerSecond)} tokens/s${eta}`,
+      );
+    }
+  };
+}
+
+async function trainAndScore(
+  task: TextTask,
+  recipe: ReturnType<typeof datesRecipe>,
+  options: ModelRunOptions,
+  beamSize: number,
+) {
+  const { modelDir, runDir } = places(options, task.name);
+  const { model, finished, seconds } = await trainTextModel({
+    task,
+    ...recipe,
+    runDir,
+    outDir: modelDir,
+    timeBudgetMs:
+      options.timeBudgetMinutes === undefined ? undefined : options.timeBudgetMinutes * 60_000,
+    onProgress: logProgress(task.name),
+  });
+  const test = scoreTextModel(model, task.test, beamSize);
+  const entry = {
+    task: task.name,
+    modelDir,
+    finished,
+    trainedSteps: model.extra.trainedSteps,
+    trainingSeconds: seconds,
+    parameters: model.model.numParameters(),
+    test,
+  };
+  model.model.dispose();
+  return entry;
+}
+
+async function loadDictionary(): Promise<Record<string, string>> {
+  return (await import('cmu-pronouncing-dictionary')).dictionary;
+}
+
+/** `train-demo-models`: the dates model and the G2P model the demo ships. */
+export async function runTrainDemoModels(options: ModelRunOptions): Promise<ModelResults> {
+  const models: ModelResults['models'] = [];
+  if (options.only !== 'g2p')
+    models.push(
+      await trainAndScore(datesTask(options.quick), datesRecipe(options.quick), options, 1),
+    );
+  if (options.only !== 'dates')
+    models.push(
+      await trainAndScore(
+        g2pTask(await loadDictionary(), options.quick),
+        g2pRecipe(options.quick),
+        options,
+        1,
+      ),
+    );
+  return {
+    suite: 'train-demo-models',
+    schemaVersion: 1,
+    quick: options.quick,
+    machine: describeMachine(),
+    models,
+  };
+}
+
+/** `g2p`: trains (or resumes) the shipped G2P model, then scores it on the test split with beam search. */
+export async function runG2P(options: ModelRunOptions): Promise<ModelResults> {
+  const entry = await trainAndScore(
+    g2pTask(await loadDictionary(), options.quick),
+    g2pRecipe(options.quick),
+    options,
+    options.quick ? 2 : 5,
+  );
+  return {
+    suite: 'g2p',
+    schemaVersion: 1,
+    quick: options.quick,
+    machine: describeMachine(),
+    models: [entry],
+  };
+}
+
+const PUBLISHED = [
+  ['CMUSphinx g2p-seq2seq, LSTM 2×512', '—', '23.3–24.2'],
+  ['CMUSphinx g2p-seq2seq, LSTM 2×64', '—', '31.3'],
+  ['CMUSphinx g2p-seq2seq, Transformer 3×256', '—', '20.6'],
+  ['Phonetisaurus (joint n-gram)', '—', '24.4'],
+  ['Yao & Zweig 2015, bi-LSTM', '5.45', '23.55'],
+  ['Toshniwal & Livescu 2016, ensemble', '—', '20.24'],
+];
+
+/** `results/<suite>.md`: test metrics beside the published CMUdict results. */
+export function modelsMarkdown(results: ModelResults): string {
+  const percent = (x: number) => (100 * x).toFixed(2);
+  const lines = [
+    `# ${results.suite}${results.quick ? ' (quick run: tiny data, not for comparison)' : ''}`,
+    '',
+    `Trained on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}, tfjs ${results.machine.tfjs} ${results.machine.backend}.`,
+    '',
+    '| model | parameters | training | steps | test examples | exact match % | PER % | WER % | decoding |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...results.models.map(
+      (m) =>
+        `| ${m.task}${m.finished ? '' : ' (training not finished)'} | ${m.parameters} | ${(m.trainingSeconds / 60).toFixed(1)} min | ${m.trainedSteps} | ${m.test.examples} | ${percent(m.test.exactMatch)} | ${percent(m.test.tokenErrorRate)} | ${percent(m.test.wordErrorRate)} | ${m.test.beamSize === 1 ? 'greedy' : `beam ${m.test.beamSize}`}, ${m.test.decodeSeconds.toFixed(0)} s |`,
+    ),
+  ];
+  if (results.models.some((m) => m.task === 'g2p')) {
+    lines.push(
+      '',
+      'Published CMUdict results (stress stripped). Their train/test splits differ from ours (FNV-1a hash of the word mod 100: 0–9 test), so the comparison is indicative:',
+      '',
+      '| system | PER % | WER % |',
+      '| --- | ---: | ---: |',
+      ...PUBLISHED.map(([name, per, wer]) => `| ${name} | ${per} | ${wer} |`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
