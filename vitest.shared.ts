@@ -5,13 +5,21 @@ import { defineConfig } from 'vitest/config';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-/** `@gated/<name>` → `packages/<name>/src/index.ts`, so tests run against sources with no build. */
-function workspaceSourceAliases(): Record<string, string> {
-  const aliases: Record<string, string> = {};
-  for (const name of readdirSync(join(root, 'packages'))) {
-    aliases[`@gated/${name}`] = join(root, 'packages', name, 'src', 'index.ts');
-  }
-  return aliases;
+/**
+ * `@gated/<name>` → `packages/<name>/src/index.ts` and `@gated/<name>/<entry>` →
+ * `packages/<name>/src/<entry>.ts`, so tests run against sources with no build.
+ */
+function workspaceSourceAliases(): Array<{ find: RegExp; replacement: string }> {
+  return readdirSync(join(root, 'packages')).flatMap((name) => [
+    {
+      find: new RegExp(`^@gated/${name}$`),
+      replacement: join(root, 'packages', name, 'src', 'index.ts'),
+    },
+    {
+      find: new RegExp(`^@gated/${name}/(.+)$`),
+      replacement: join(root, 'packages', name, 'src', '$1.ts'),
+    },
+  ]);
 }
 
 export const sharedTestConfig = defineConfig({

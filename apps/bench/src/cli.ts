@@ -35,7 +35,8 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
   };
   const number = (name: string, value: string | undefined, min: number) => {
     const parsed = Number(value);
-    if (!(parsed >= min)) throw new Error(`${name} must be a number ≥ ${min}, got ${value}\n${USAGE}`);
+    if (!(parsed >= min))
+      throw new Error(`${name} must be a number ≥ ${min}, got ${value}\n${USAGE}`);
     return parsed;
   };
   for (let i = 0; i < argv.length; i++) {
