@@ -5,8 +5,11 @@
 import { resolve } from 'node:path';
 import { renderSvg } from '@gated/viz';
 import { type BackendName, useBackend } from './backend';
+import { claimsFigures, claimsMarkdown } from './claims/report-claims';
+import { runClaims } from './claims/run-claims';
 import { runPredict } from './models/predict';
 import { modelsMarkdown, runG2P, runTrainDemoModels } from './models/run-models';
+import { Progress } from './progress';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
 import { runSpeed } from './speed/run-speed';
@@ -90,6 +93,16 @@ export async function runSuite(args: Arguments): Promise<string[]> {
       writeResult(args.out, `${args.suite}.json`, `${JSON.stringify(results, null, 2)}\n`),
       writeResult(args.out, `${args.suite}.md`, modelsMarkdown(results)),
     ];
+  }
+  if (args.suite === 'claims') {
+    const results = await runClaims(args.quick, new Progress('claims', 5));
+    const written = [
+      writeResult(args.out, 'claims.json', `${JSON.stringify(results, null, 2)}\n`),
+      writeResult(args.out, 'claims.md', claimsMarkdown(results)),
+    ];
+    for (const [name, spec] of Object.entries(claimsFigures(results)))
+      written.push(writeResult(args.out, name, await renderSvg(spec)));
+    return written;
   }
   if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);
   const results = await runSpeed({ quick: args.quick });

@@ -37,7 +37,10 @@ export function readStep(out: DecoderStepOutput): {
   logProbs: Float32Array;
   attention?: Float32Array;
 } {
-  const logProbs = tf.tidy(() => tf.logSoftmax(out.logits).dataSync() as Float32Array);
+  // Read outside tidy: a typed array returned from tidy is walked element by element.
+  const logSoftmax = tf.logSoftmax(out.logits);
+  const logProbs = logSoftmax.dataSync() as Float32Array;
+  logSoftmax.dispose();
   return { logProbs, attention: out.attention?.dataSync() as Float32Array | undefined };
 }
 
