@@ -3,7 +3,7 @@
  * Writes results/<suite>.json, results/<suite>.md and SVG figures into DIR (default: results/).
  */
 import { resolve } from 'node:path';
-import { renderSvg } from '@gated/viz';
+import { renderSvg, type TopLevelSpec } from '@gated/viz';
 import { type BackendName, useBackend } from './backend';
 import { claimsFigures, claimsMarkdown } from './claims/report-claims';
 import { runClaims } from './claims/run-claims';
@@ -89,29 +89,31 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     };
     const results =
       args.suite === 'g2p' ? await runG2P(options) : await runTrainDemoModels(options);
-    return [
-      writeResult(args.out, `${args.suite}.json`, `${JSON.stringify(results, null, 2)}\n`),
-      writeResult(args.out, `${args.suite}.md`, modelsMarkdown(results)),
-    ];
+    return writeSuite(args.out, args.suite, results, modelsMarkdown(results), {});
   }
   if (args.suite === 'claims') {
     const results = await runClaims(args.quick, new Progress('claims', 5));
-    const written = [
-      writeResult(args.out, 'claims.json', `${JSON.stringify(results, null, 2)}\n`),
-      writeResult(args.out, 'claims.md', claimsMarkdown(results)),
-    ];
-    for (const [name, spec] of Object.entries(claimsFigures(results)))
-      written.push(writeResult(args.out, name, await renderSvg(spec)));
-    return written;
+    return writeSuite(args.out, 'claims', results, claimsMarkdown(results), claimsFigures(results));
   }
   if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);
   const results = await runSpeed({ quick: args.quick });
+  return writeSuite(args.out, 'speed', results, speedMarkdown(results), speedFigures(results));
+}
+
+/** `<suite>.json`, `<suite>.md` and the figures as SVG; returns the paths written. */
+async function writeSuite(
+  out: string,
+  suite: string,
+  results: unknown,
+  markdown: string,
+  figures: Record<string, TopLevelSpec>,
+): Promise<string[]> {
   const written = [
-    writeResult(args.out, 'speed.json', `${JSON.stringify(results, null, 2)}\n`),
-    writeResult(args.out, 'speed.md', speedMarkdown(results)),
+    writeResult(out, `${suite}.json`, `${JSON.stringify(results, null, 2)}\n`),
+    writeResult(out, `${suite}.md`, markdown),
   ];
-  for (const [name, spec] of Object.entries(speedFigures(results)))
-    written.push(writeResult(args.out, name, await renderSvg(spec)));
+  for (const [name, spec] of Object.entries(figures))
+    written.push(writeResult(out, name, await renderSvg(spec)));
   return written;
 }
 

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   expectNoLeaks,
+  loadTorchStateDict,
   maxAbsDiff,
   readFixture,
   type TensorJson,
@@ -41,9 +42,7 @@ function run(cell: RNNCell | LSTMCell | GRUCell, x: Tensor2D, h: Tensor2D, c?: T
 describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_name, c) => {
   it('one step and its gradients match torch.nn cells', async () => {
     const cell = buildCell(c);
-    const dict = Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, toTensor(v)]));
-    cell.loadStateDict(dict);
-    tf.dispose(Object.values(dict));
+    loadTorchStateDict(cell, c.stateDict);
     const inputs: Record<string, Variable> = {};
     for (const [name, json] of Object.entries(c.inputs)) inputs[name] = tf.variable(toTensor(json));
     const weights = Object.fromEntries(

@@ -1,6 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { Module } from './module';
+import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, type RandomSource, seededRandom } from './seeded-random';
 
 export interface EmbeddingOptions {
@@ -25,12 +26,7 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
-    for (const name of ['numEmbeddings', 'embeddingDim'] as const) {
-      const value = options?.[name];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-        throw new Error(`new Embedding: ${name} must be a positive integer, got ${value}`);
-      }
-    }
+    requirePositiveIntegers('new Embedding', options, ['numEmbeddings', 'embeddingDim']);
     const { numEmbeddings, embeddingDim, paddingIdx } = options;
     if (
       paddingIdx !== undefined &&

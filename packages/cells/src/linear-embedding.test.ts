@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   expectNoLeaks,
+  loadTorchStateDict,
   maxAbsDiff,
   readFixture,
   type TensorJson,
@@ -29,16 +30,10 @@ interface ModuleFixture {
 }
 const fixture = readFixture<ModuleFixture>('torch-modules.json');
 
-function load(module: Linear | Embedding, json: Record<string, TensorJson>): void {
-  const dict = Object.fromEntries(Object.entries(json).map(([k, v]) => [k, toTensor(v)]));
-  module.loadStateDict(dict);
-  tf.dispose(Object.values(dict));
-}
-
 describe('Linear', () => {
   it('matches torch.nn.Linear on [B, T, in], with gradients', async () => {
     const linear = new Linear({ inFeatures: 7, outFeatures: 5, seed: 1 });
-    load(linear, fixture.linear.stateDict);
+    loadTorchStateDict(linear, fixture.linear.stateDict);
     const x = tf.variable(toTensor(fixture.linear.x));
     const w = toTensor(fixture.linear.lossWeights);
     await expectNoLeaks(() => {
@@ -69,7 +64,7 @@ describe('Embedding', () => {
     const embedding = new Embedding({ numEmbeddings: 11, embeddingDim: 5, paddingIdx: 0, seed: 1 });
     const fresh = embedding.weight.arraySync() as number[][];
     expect(fresh[0]).toEqual([0, 0, 0, 0, 0]);
-    load(embedding, fixture.embedding.stateDict);
+    loadTorchStateDict(embedding, fixture.embedding.stateDict);
     const ids = tf.tensor2d(fixture.embedding.ids, undefined, 'int32');
     const w = toTensor(fixture.embedding.lossWeights);
     await expectNoLeaks(() => {

@@ -2,6 +2,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { linearProduct } from './fast-matmul';
 import { Module } from './module';
+import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
 
 export interface LinearOptions {
@@ -25,12 +26,7 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
-    for (const name of ['inFeatures', 'outFeatures'] as const) {
-      const value = options?.[name];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-        throw new Error(`new Linear: ${name} must be a positive integer, got ${value}`);
-      }
-    }
+    requirePositiveIntegers('new Linear', options, ['inFeatures', 'outFeatures']);
     this.inFeatures = options.inFeatures;
     this.outFeatures = options.outFeatures;
     const random = seededRandom(options.seed ?? freshSeed());

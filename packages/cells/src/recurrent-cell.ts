@@ -4,6 +4,7 @@ import { assertShape } from './assert-shape';
 import { linearProduct } from './fast-matmul';
 import { Module } from './module';
 import type { CellState, StepFunction } from './recurrent-step';
+import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
 
 /** Options shared by `RNNCell`, `LSTMCell` and `GRUCell`, as in `torch.nn`. */
@@ -39,13 +40,7 @@ export abstract class RecurrentCell<Gate extends string> extends Module {
     options: RecurrentCellOptions,
   ) {
     super();
-    const where = `new ${kindName}`;
-    for (const name of ['inputSize', 'hiddenSize'] as const) {
-      const value = options?.[name];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-        throw new Error(`${where}: ${name} must be a positive integer, got ${value}`);
-      }
-    }
+    requirePositiveIntegers(`new ${kindName}`, options, ['inputSize', 'hiddenSize']);
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.bias = options.bias ?? true;

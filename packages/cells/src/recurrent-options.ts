@@ -1,8 +1,5 @@
 import type { RecurrentLayerOptions } from './recurrent-layer';
-
-function isPositiveInteger(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
+import { requirePositiveIntegers } from './require-sizes';
 
 /**
  * Refuses options that PyTorch would refuse, naming the option, what it must be and what came.
@@ -19,14 +16,8 @@ export function checkLayerOptions(
       `${where}: expected an options object such as { inputSize: 16, hiddenSize: 32 }, got ${options}`,
     );
   }
-  for (const name of ['inputSize', 'hiddenSize'] as const) {
-    if (!isPositiveInteger(options[name])) {
-      throw new Error(`${where}: ${name} must be a positive integer, got ${options[name]}`);
-    }
-  }
-  if (options.numLayers !== undefined && !isPositiveInteger(options.numLayers)) {
-    throw new Error(`${where}: numLayers must be a positive integer, got ${options.numLayers}`);
-  }
+  requirePositiveIntegers(where, options, ['inputSize', 'hiddenSize']);
+  if (options.numLayers !== undefined) requirePositiveIntegers(where, options, ['numLayers']);
   const dropout = options.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) {
     throw new Error(`${where}: dropout must be a number in [0, 1), got ${options.dropout}`);

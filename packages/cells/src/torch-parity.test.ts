@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   expectNoLeaks,
+  loadTorchStateDict,
   maxAbsDiff,
   readFixture,
   type TensorJson,
@@ -54,12 +55,6 @@ function buildLayer(c: LayerCase): RNN | LSTM | GRU {
   return new RNN({ ...options, nonlinearity: c.nonlinearity });
 }
 
-function loadTorchWeights(layer: RNN | LSTM | GRU, c: LayerCase): void {
-  const dict = Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, toTensor(v)]));
-  layer.loadStateDict(dict);
-  tf.dispose(Object.values(dict));
-}
-
 /** The fixture's scalar loss: sum(output * w_out) + sum(hN * w_h) [+ sum(cN * w_c)]. */
 function lossOf(
   result: { output: Tensor; hN: Tensor; cN?: Tensor },
@@ -76,7 +71,7 @@ function lossOf(
 describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_name, c) => {
   it(`outputs match torch.nn.${c.kind} within ${OUTPUT_TOLERANCE}`, async () => {
     const layer = buildLayer(c);
-    loadTorchWeights(layer, c);
+    loadTorchStateDict(layer, c.stateDict);
     const [x, h0, c0] = [c.inputs.x!, c.inputs.h0, c.inputs.c0].map(
       (t) => t && toTensor(t),
     ) as Tensor3D[];
@@ -98,7 +93,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_na
 
   it(`gradients match PyTorch's within ${GRAD_TOLERANCE}`, async () => {
     const layer = buildLayer(c);
-    loadTorchWeights(layer, c);
+    loadTorchStateDict(layer, c.stateDict);
     const inputs: Record<string, Variable> = {};
     for (const [name, json] of Object.entries(c.inputs)) {
       if (json) inputs[name] = tf.variable(toTensor(json), true);

@@ -42,3 +42,15 @@ export async function expectNoLeaks(body: () => void | Promise<void>): Promise<v
   await body();
   expect(tf.memory().numTensors).toBe(before);
 }
+
+/** Loads a fixture's `state_dict` into a module (the tensors are freed afterwards). */
+export function loadTorchStateDict(
+  module: { loadStateDict(dict: Record<string, Tensor>): unknown },
+  json: Record<string, TensorJson>,
+): void {
+  const dict = Object.fromEntries(
+    Object.entries(json).map(([name, value]) => [name, toTensor(value)]),
+  );
+  module.loadStateDict(dict);
+  tf.dispose(Object.values(dict));
+}

@@ -23,6 +23,7 @@ describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
       expect(m.test.examples).toBe(20);
       expect(m.test.wordErrorRate).toBeCloseTo(1 - m.test.exactMatch, 12);
       expect(m.parameters).toBeGreaterThan(0);
+      expect(m.latencyMsPerWord).toBeGreaterThan(0);
     }
     await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
     const g2p = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as ModelResults;

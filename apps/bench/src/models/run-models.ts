@@ -9,7 +9,7 @@ import {
   scoreTextModel,
   type TextMetrics,
 } from './demo-tasks';
-import { type TextTask, trainTextModel } from './text-model';
+import { type TextModel, type TextTask, trainTextModel } from './text-model';
 
 export interface ModelRunOptions {
   quick: boolean;
@@ -32,6 +32,8 @@ export interface ModelResults {
     trainingSeconds: number;
     parameters: number;
     test: TextMetrics;
+    /** Greedy decoding of one word at a time (batch 1), median over test words, in ms. */
+    latencyMsPerWord: number;
   }>;
 }
 
@@ -80,6 +82,10 @@ async function trainAndScore(
     onProgress: logProgress(task.name),
   });
   const test = scoreTextModel(model, task.test, beamSize);
+  const latencyMsPerWord = decodeLatency(
+    model,
+    task.test.slice(0, options.quick ? 5 : 200).map((p) => p.source.join('')),
+  );
   const entry = {
     task: task.name,
     modelDir,
@@ -88,9 +94,22 @@ async function trainAndScore(
     trainingSeconds: seconds,
     parameters: model.model.numParameters(),
     test,
+    latencyMsPerWord,
   };
   model.model.dispose();
   return entry;
+}
+
+/** Median time to decode one input alone with greedy search (what an app does per keystroke). */
+function decodeLatency(model: TextModel, inputs: readonly string[]): number {
+  model.predict(inputs.slice(0, 3)); // warm up
+  const times = inputs.map((input) => {
+    const start = performance.now();
+    model.predict([input]);
+    return performance.now() - start;
+  });
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
 }
 
 async function loadDictionary(): Promise<Record<string, string>> {
@@ -156,11 +175,11 @@ export function modelsMarkdown(results: ModelResults): string {
     '',
     `Trained on ${results.machine.cpu} (${results.machine.cores} cores), Node ${results.machine.node}, tfjs ${results.machine.tfjs} ${results.machine.backend}.`,
     '',
-    '| model | parameters | training | steps | test examples | exact match % | PER % | WER % | decoding |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| model | parameters | training | steps | test examples | exact match % | PER % | WER % | decoding | greedy latency, 1 input |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...results.models.map(
       (m) =>
-        `| ${m.task}${m.finished ? '' : ' (training not finished)'} | ${m.parameters} | ${(m.trainingSeconds / 60).toFixed(1)} min | ${m.trainedSteps} | ${m.test.examples} | ${percent(m.test.exactMatch)} | ${percent(m.test.tokenErrorRate)} | ${percent(m.test.wordErrorRate)} | ${m.test.beamSize === 1 ? 'greedy' : `beam ${m.test.beamSize}`}, ${m.test.decodeSeconds.toFixed(0)} s |`,
+        `| ${m.task}${m.finished ? '' : ' (training not finished)'} | ${m.parameters} | ${(m.trainingSeconds / 60).toFixed(1)} min | ${m.trainedSteps} | ${m.test.examples} | ${percent(m.test.exactMatch)} | ${percent(m.test.tokenErrorRate)} | ${percent(m.test.wordErrorRate)} | ${m.test.beamSize === 1 ? 'greedy' : `beam ${m.test.beamSize}`}, ${m.test.decodeSeconds.toFixed(0)} s | ${m.latencyMsPerWord.toFixed(1)} ms |`,
     ),
   ];
   if (results.models.some((m) => m.task === 'g2p')) {
