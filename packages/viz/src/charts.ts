@@ -65,6 +65,7 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
         field: 'series',
         type: 'nominal',
         title: null,
+        legend: { labelLimit: 320 }, // series names are sentences, not codes
         scale: { range: OKABE_ITO },
         sort: options.series.map((s) => s.name),
       },
