@@ -16,7 +16,7 @@ export function vanishingVerdict(
   const rate = (v: number[]) => (10 * Math.log10(v[0]! / v[reach]!)) / distances[reach]!;
   const rates = { RNN: rate(rnn), LSTM: rate(lstm), GRU: rate(gru) };
   const underflow = Object.entries(kinds)
-    .map(([name, v]) => [name, v.findIndex((x) => x === 0)] as const)
+    .map(([name, v]) => [name, v.indexOf(0)] as const)
     .filter(([, d]) => d >= 0)
     .map(([name, d]) => `the ${name}'s is exactly 0 in float32 from distance ${distances[d]}`);
   const fastest = (Object.keys(rates) as Array<keyof typeof rates>).sort(

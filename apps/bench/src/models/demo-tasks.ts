@@ -122,7 +122,7 @@ export function scoreTextModel(
       chunk.map((p) => p.source.join('')),
       beamSize,
     );
-    chunk.forEach((p, i) => items.push({ prediction: predictions[i]!, references: p.targets }));
+    for (const [i, p] of chunk.entries()) items.push({ prediction: predictions[i]!, references: p.targets });
   }
   return {
     examples: items.length,

@@ -149,7 +149,7 @@ export function tfLayersSubject(
     output: () => model.predict(x) as tf.Tensor,
     activationBytes: () => bytesAfterForward,
     dispose() {
-      model.layers.forEach((l) => l.dispose());
+      for (const layer of model.layers) layer.dispose();
       optimizer.dispose();
       tf.dispose([x, y]);
     },
