@@ -122,7 +122,8 @@ export function scoreTextModel(
       chunk.map((p) => p.source.join('')),
       beamSize,
     );
-    for (const [i, p] of chunk.entries()) items.push({ prediction: predictions[i]!, references: p.targets });
+    for (const [i, p] of chunk.entries())
+      items.push({ prediction: predictions[i]!, references: p.targets });
   }
   return {
     examples: items.length,

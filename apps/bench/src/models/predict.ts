@@ -18,7 +18,8 @@ export async function runPredict(
   const flush = () => {
     if (pending.length === 0) return;
     const predictions = model.predict(pending, beamSize);
-    for (const [i, text] of pending.entries()) output.write(`${text}\t${model.detokenize(predictions[i]!)}\n`);
+    for (const [i, text] of pending.entries())
+      output.write(`${text}\t${model.detokenize(predictions[i]!)}\n`);
     count += pending.length;
     pending.length = 0;
   };
