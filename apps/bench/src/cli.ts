@@ -120,7 +120,7 @@ async function writeSuite(
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const written = await runSuite(parseArguments(process.argv.slice(2)));
-    console.log(`wrote:\n  ${written.join('\n  ')}`);
+    if (written.length > 0) console.error(`wrote:\n  ${written.join('\n  ')}`);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);
