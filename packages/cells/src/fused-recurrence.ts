@@ -4,6 +4,7 @@ import { gruStep } from './gru-step';
 import { lstmStep } from './lstm-step';
 import type { CellState } from './recurrent-step';
 import { type Nonlinearity, rnnStep } from './rnn-step';
+import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
 
 /** Which recurrence, and its sizes. */
@@ -108,7 +109,7 @@ function forward(
   const one = tf.scalar(1); // one upload, not one per use
   const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
   const holds = mask ? unstackFirst<Tensor2D>(tf.sub(one, mask)) : undefined;
-  const step = stepOf(spec, given, tf.transpose(given.weightHh));
+  const step = stepOf(spec, given, transposedWeight(given.weightHh));
   let state: CellState = { h: given.h0, c: given.c0 };
   const outputs: Tensor2D[] = [];
   const previousH: Tensor2D[] = [];

@@ -14,6 +14,7 @@ import {
 import { checkLayerOptions } from './recurrent-options';
 import type { CellState, StepResult } from './recurrent-step';
 import { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
+import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
 import { installWasmSliceKernels } from './wasm-slice-kernel';
 
@@ -307,7 +308,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     const trace: TraceLists | undefined = tracing ? {} : undefined;
     // One unstack (gradient: one stack), cheap with the wasm kernels installed in runLayers.
     const xGates = unstackFirst<Tensor2D>(tf.reshape(projected, [steps, batch, gateWidth])); // T × [B, G*H]
-    const weightHhT = tf.transpose(w.weightHh); // once per sequence, not once per step
+    const weightHhT = transposedWeight(w.weightHh); // once per sequence, not once per step
     let state = initial;
     for (let t = 0; t < steps; t++) {
       const previous = state;

@@ -1,3 +1,4 @@
+import { withTransposedWeights } from '@gated/cells';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatch, makeSourceBatch } from './batch';
@@ -36,6 +37,15 @@ interface Beam {
  * @returns per source, the `nBest` hypotheses sorted by score, best first
  */
 export function beamSearch(
+  model: Seq2Seq,
+  sources: ReadonlyArray<readonly number[]>,
+  options: BeamSearchOptions = {},
+): Hypothesis[][] {
+  // Each decoder step reuses the same weights: transpose them once for the whole search.
+  return withTransposedWeights(() => beamSearchBody(model, sources, options));
+}
+
+function beamSearchBody(
   model: Seq2Seq,
   sources: ReadonlyArray<readonly number[]>,
   options: BeamSearchOptions = {},

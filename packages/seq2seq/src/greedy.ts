@@ -1,3 +1,4 @@
+import { withTransposedWeights } from '@gated/cells';
 import type { Tensor1D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatch, makeSourceBatch } from './batch';
@@ -20,6 +21,15 @@ import type { Seq2Seq } from './seq2seq';
  * @returns one hypothesis per source, in order
  */
 export function greedyDecode(
+  model: Seq2Seq,
+  sources: ReadonlyArray<readonly number[]>,
+  options: DecodeOptions = {},
+): Hypothesis[] {
+  // Each decoder step reuses the same weights: transpose them once for the whole search.
+  return withTransposedWeights(() => greedyDecodeBody(model, sources, options));
+}
+
+function greedyDecodeBody(
   model: Seq2Seq,
   sources: ReadonlyArray<readonly number[]>,
   options: DecodeOptions = {},

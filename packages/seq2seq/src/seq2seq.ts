@@ -1,4 +1,4 @@
-import { Module, seededRandom } from '@gated/cells';
+import { Module, seededRandom, withTransposedWeights } from '@gated/cells';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { AttentionDecoder } from './attention-decoder';
@@ -91,19 +91,22 @@ export class Seq2Seq extends Module {
     const ratio = options.ratio ?? 1;
     const seed = options.seed ?? 0;
     const coin = seededRandom(seed ^ 0x5eed);
-    return tf.tidy(() => {
-      const { memory, state: initial } = this.encode(batch, seed);
-      const gold = tf.unstack(batch.targetInput, 1) as Tensor1D[]; // T × [B]
-      const logits: Tensor2D[] = [];
-      let state = initial;
-      for (let t = 0; t < gold.length; t++) {
-        const useGold = t === 0 || ratio >= 1 || coin() < ratio;
-        const previous = useGold ? gold[t]! : (tf.argMax(logits[t - 1]!, 1) as Tensor1D);
-        const out = this.decoder.step(previous, state, memory, seed + 1000 + 4 * t);
-        logits.push(out.logits);
-        state = out.state;
-      }
-      return tf.stack(logits, 1) as Tensor3D;
-    });
+    // Every decoder step reuses the same weights: transpose them once for the whole batch.
+    return withTransposedWeights(() =>
+      tf.tidy(() => {
+        const { memory, state: initial } = this.encode(batch, seed);
+        const gold = tf.unstack(batch.targetInput, 1) as Tensor1D[]; // T × [B]
+        const logits: Tensor2D[] = [];
+        let state = initial;
+        for (let t = 0; t < gold.length; t++) {
+          const useGold = t === 0 || ratio >= 1 || coin() < ratio;
+          const previous = useGold ? gold[t]! : (tf.argMax(logits[t - 1]!, 1) as Tensor1D);
+          const out = this.decoder.step(previous, state, memory, seed + 1000 + 4 * t);
+          logits.push(out.logits);
+          state = out.state;
+        }
+        return tf.stack(logits, 1) as Tensor3D;
+      }),
+    );
   }
 }
