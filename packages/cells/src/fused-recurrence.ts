@@ -137,6 +137,7 @@ function forward(
   const parts = [tf.stack(outputs), state.h, ...(state.c ? [state.c] : [])].map((t) =>
     tf.reshape(t, [-1]),
   );
+  if (!recordingGradients()) return { flat: tf.concat(parts), saved: [] }; // inference: keep nothing
   const perStep = kept[0]!.map((_, k) => tf.stack(kept.map((row) => row[k]!))); // each [T, B, ·]
   const saved = [
     tf.stack(previousH),
@@ -144,6 +145,17 @@ function forward(
     ...perStep,
   ];
   return { flat: tf.concat(parts), saved };
+}
+
+/**
+ * Whether a gradient computation (tf.grads, variableGrads, minimize…) is running. tfjs does not
+ * export this; its engine keeps the depth in `state.gradientDepth` (tfjs 4). When that cannot be
+ * read, assume it is, so the backward pass always has what it needs.
+ */
+function recordingGradients(): boolean {
+  const depth = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state
+    ?.gradientDepth;
+  return depth === undefined || depth > 0;
 }
 
 /**
