@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/leaks';
 import { tinyConfig, tinyExamples } from '../test/tiny-task';
 import { beamSearch } from './beam-search';
-import { loadModel, loadWeights, saveModel, saveTraining } from './checkpoint';
+import { loadModel, loadTraining, loadWeights, saveModel, saveTraining } from './checkpoint';
 import { readCheckpoint, writeCheckpoint } from './node';
 import { Seq2Seq } from './seq2seq';
 import { Trainer, TrainingDivergedError } from './trainer';
@@ -101,6 +101,36 @@ describe('checkpoints', () => {
     expect(existsSync(dir)).toBe(false);
     expect(loadModel(readCheckpoint(dir)).extra).toBe('old');
     model.dispose();
+  });
+
+  it('resuming with a shorter schedule keeps the step and Adam moments, and uses the new schedule', async () => {
+    const schedule = {
+      type: 'warmup-cosine',
+      warmupSteps: 2,
+      totalSteps: 100,
+      minFactor: 0.1,
+    } as const;
+    const trainer = new Trainer(new Seq2Seq(tinyConfig()), {
+      learningRate: 0.01,
+      schedule,
+      seed: 3,
+    });
+    await trainer.fit({ train: tinyExamples(12, 1), maxSteps: 5 });
+    const files = saveTraining(trainer, null);
+    const shorter = { ...schedule, totalSteps: 9 };
+    const resumed = loadTraining(files, { schedule: shorter }).trainer;
+    expect(resumed.state.step).toBe(5);
+    expect(resumed.options.schedule).toEqual(shorter);
+    expect(resumed.options.seed).toBe(3);
+    // warmup-cosine at step 5 of 9 with warmup 2: 0.1 + 0.9 * 0.5 * (1 + cos(pi * 3 / 7))
+    const factor = 0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * 3) / 7));
+    expect(resumed.learningRate).toBeCloseTo(0.01 * factor, 10);
+    expect(loadTraining(files).trainer.options.schedule).toEqual(schedule);
+    expect(() => loadTraining(files, { learningRate: -1 })).toThrow(
+      'Trainer: learningRate must be > 0, got -1',
+    );
+    trainer.model.dispose();
+    resumed.model.dispose();
   });
 });
 

@@ -159,6 +159,17 @@ function loadWeightsChecked(model: Seq2Seq, files: CheckpointFiles): void {
   }
 }
 
+/**
+ * Trainer options that may differ from a training checkpoint's on resume. The batch size, seed
+ * and Adam settings are part of the run's identity and stay as saved.
+ */
+export type TrainingOverrides = Partial<
+  Pick<
+    TrainerOptions,
+    'learningRate' | 'schedule' | 'clipNorm' | 'labelSmoothing' | 'teacherForcing'
+  >
+>;
+
 function refuseMissing(name: string): never {
   throw new Error(`checkpoint: ${name} is missing`);
 }
@@ -166,8 +177,18 @@ function refuseMissing(name: string): never {
 /**
  * Restores a training run: a new model and trainer with the checkpoint's weights, optimizer
  * moments, options and counters. `fit` then continues exactly where the run stopped.
+ *
+ * `overrides` replaces some of the checkpoint's trainer options, e.g. a shorter cosine schedule
+ * for a run that must finish sooner; the step counter and Adam moments carry on unchanged.
+ * @example
+ * const { trainer } = loadTraining(files, {
+ *   schedule: { type: 'warmup-cosine', warmupSteps: 500, totalSteps: 15_000, minFactor: 0.02 },
+ * });
  */
-export function loadTraining(files: CheckpointFiles): { trainer: Trainer; extra: unknown } {
+export function loadTraining(
+  files: CheckpointFiles,
+  overrides: TrainingOverrides = {},
+): { trainer: Trainer; extra: unknown } {
   const { model, extra } = loadModel(files);
   const rawRecord = files['training.json'];
   const moments = files['optimizer.safetensors'];
@@ -178,7 +199,7 @@ export function loadTraining(files: CheckpointFiles): { trainer: Trainer; extra:
     );
   }
   const record = JSON.parse(new TextDecoder().decode(rawRecord)) as TrainingRecord;
-  const trainer = new Trainer(model, record.options);
+  const trainer = new Trainer(model, { ...record.options, ...overrides });
   trainer.state = record.state;
   const dict = decodeSafetensors(moments);
   try {

@@ -20,6 +20,7 @@ export {
   readManifest,
   saveModel,
   saveTraining,
+  type TrainingOverrides,
 } from './checkpoint';
 export { clipByGlobalNorm } from './clip';
 export {

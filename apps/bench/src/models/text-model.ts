@@ -123,7 +123,20 @@ export async function trainTextModel(
   let trainer: Trainer;
   let extra: TextModelExtra;
   if (existsSync(join(options.runDir, 'training.json'))) {
-    const restored = loadTraining(readCheckpoint(options.runDir));
+    // The recipe's schedule governs a resumed run too, so a recipe can shorten (or lengthen) its
+    // schedule between runs; the step counter and Adam moments carry on.
+    const { learningRate, schedule } = options.trainer;
+    const files = readCheckpoint(options.runDir);
+    const restored = loadTraining(files, { learningRate, schedule });
+    const saved = JSON.parse(new TextDecoder().decode(files['training.json'])) as {
+      options: { schedule?: unknown };
+    };
+    if (
+      JSON.stringify(saved.options.schedule) !== JSON.stringify(restored.trainer.options.schedule)
+    )
+      console.error(
+        `${options.task.name}: resuming at step ${restored.trainer.state.step} with the recipe's schedule ${JSON.stringify(schedule)} (was ${JSON.stringify(saved.options.schedule)})`,
+      );
     trainer = restored.trainer;
     extra = restored.extra as TextModelExtra;
   } else {
