@@ -22,7 +22,7 @@ interface Arguments {
   quick: boolean;
   backend: BackendName;
   out: string;
-  only?: 'dates' | 'g2p';
+  only?: 'dates' | 'g2p' | 'recall';
   timeBudgetMinutes?: number;
   model?: string;
   beam: number;
@@ -56,8 +56,8 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
       args.out = resolve(cwd, value);
     } else if (arg === '--only') {
       const value = argv[++i];
-      if (value !== 'dates' && value !== 'g2p')
-        throw new Error(`--only must be dates or g2p, got ${value}\n${USAGE}`);
+      if (value !== 'dates' && value !== 'g2p' && value !== 'recall')
+        throw new Error(`--only must be dates, g2p or recall, got ${value}\n${USAGE}`);
       args.only = value;
     } else if (arg === '--time-budget')
       args.timeBudgetMinutes = number('--time-budget', argv[++i], 0);

@@ -8,6 +8,11 @@ export class Progress {
     private readonly total: number,
   ) {}
 
+  /** A line of detail between ticks (kept on screen: it ends the current bar line). */
+  note(text: string): void {
+    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${text}\n`);
+  }
+
   tick(what: string): void {
     this.done += 1;
     const width = 24;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -11,13 +11,20 @@ const out = mkdtempSync(join(tmpdir(), 'gated-models-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
-  it('trains both demo models, writes results with the documented schema, and predicts from stdin', async () => {
+  it('trains the three demo models, writes results with the documented schema, and predicts from stdin', async () => {
     await runSuite(parseArguments(['train-demo-models', '--quick', '--out', out]));
     const results = JSON.parse(
       readFileSync(join(out, 'train-demo-models.json'), 'utf8'),
     ) as ModelResults;
     expect(results).toMatchObject({ suite: 'train-demo-models', schemaVersion: 1, quick: true });
     expect(results.models.map((m) => m.task)).toEqual(['dates', 'g2p']);
+    expect(results.recall).toMatchObject({ task: 'recall', trainedSteps: 20, parameters: 332 });
+    expect(results.recall!.accuracy.map((a) => a.distance)).toEqual([3, 6]);
+    for (const a of results.recall!.accuracy) expect(a.accuracy).toBeGreaterThanOrEqual(0);
+    expect(readdirSync(results.recall!.modelDir).sort()).toEqual([
+      'config.json',
+      'weights.safetensors',
+    ]);
     for (const m of results.models) {
       expect(m.trainedSteps).toBe(20);
       expect(m.test.examples).toBe(20);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '@gated/seq2seq';
 import { describeMachine, type MachineDescription } from '../machine';
@@ -9,12 +10,13 @@ import {
   scoreTextModel,
   type TextMetrics,
 } from './demo-tasks';
+import { type RecallModelExtra, trainRecallModel } from './recall-model';
 import { type TextModel, type TextTask, trainTextModel } from './text-model';
 
 export interface ModelRunOptions {
   quick: boolean;
   out: string;
-  only?: 'dates' | 'g2p';
+  only?: 'dates' | 'g2p' | 'recall';
   timeBudgetMinutes?: number;
 }
 
@@ -35,6 +37,8 @@ export interface ModelResults {
     /** Greedy decoding of one word at a time (batch 1), median over test words, in ms. */
     latencyMsPerWord: number;
   }>;
+  /** `train-demo-models` only: the LSTM of the demo's gate view (long-range recall). */
+  recall?: RecallModelExtra & { modelDir: string; parameters: number };
 }
 
 const repository = resolve(import.meta.dirname, '..', '..', '..', '..');
@@ -116,14 +120,30 @@ async function loadDictionary(): Promise<Record<string, string>> {
   return (await import('cmu-pronouncing-dictionary')).dictionary;
 }
 
-/** `train-demo-models`: the dates model and the G2P model the demo ships. */
+/** `train-demo-models`: the recall LSTM, the dates model and the G2P model the demo ships. */
 export async function runTrainDemoModels(options: ModelRunOptions): Promise<ModelResults> {
   const models: ModelResults['models'] = [];
-  if (options.only !== 'g2p')
+  const wanted = (task: NonNullable<ModelRunOptions['only']>) =>
+    options.only === undefined || options.only === task;
+  let recall: ModelResults['recall'];
+  if (wanted('recall')) {
+    const { modelDir } = places(options, 'recall');
+    recall = {
+      modelDir,
+      ...trainRecallModel({
+        quick: options.quick,
+        outDir: modelDir,
+        onProgress: (step, loss) => {
+          if (step % 500 === 0) console.error(`recall step ${step}: loss ${loss.toFixed(4)}`);
+        },
+      }),
+    };
+  }
+  if (wanted('dates'))
     models.push(
       await trainAndScore(datesTask(options.quick), datesRecipe(options.quick), options, 1),
     );
-  if (options.only !== 'dates')
+  if (wanted('g2p'))
     models.push(
       await trainAndScore(
         g2pTask(await loadDictionary(), options.quick),
@@ -132,13 +152,29 @@ export async function runTrainDemoModels(options: ModelRunOptions): Promise<Mode
         1,
       ),
     );
-  return {
+  return mergeWithEarlier(options, {
     suite: 'train-demo-models',
     schemaVersion: 1,
     quick: options.quick,
     machine: describeMachine(),
     models,
-  };
+    ...(recall ? { recall } : {}),
+  });
+}
+
+/**
+ * With `--only`, the models not trained in this run keep their entries from the results file
+ * already in `out`, so the file always describes every shipped model.
+ */
+function mergeWithEarlier(options: ModelRunOptions, results: ModelResults): ModelResults {
+  const earlierPath = join(options.out, 'train-demo-models.json');
+  if (options.only === undefined || !existsSync(earlierPath)) return results;
+  const earlier = JSON.parse(readFileSync(earlierPath, 'utf8')) as ModelResults;
+  if (earlier.suite !== 'train-demo-models' || earlier.quick !== options.quick) return results;
+  const trained = new Set(results.models.map((m) => m.task));
+  const models = [...earlier.models.filter((m) => !trained.has(m.task)), ...results.models];
+  const recall = results.recall ?? earlier.recall;
+  return { ...results, models, ...(recall ? { recall } : {}) };
 }
 
 /** `g2p`: trains (or resumes) the shipped G2P model, then scores it on the test split with beam search. */
@@ -182,6 +218,17 @@ export function modelsMarkdown(results: ModelResults): string {
         `| ${m.task}${m.finished ? '' : ' (training not finished)'} | ${m.parameters} | ${(m.trainingSeconds / 60).toFixed(1)} min | ${m.trainedSteps} | ${m.test.examples} | ${percent(m.test.exactMatch)} | ${percent(m.test.tokenErrorRate)} | ${percent(m.test.wordErrorRate)} | ${m.test.beamSize === 1 ? 'greedy' : `beam ${m.test.beamSize}`}, ${m.test.decodeSeconds.toFixed(0)} s | ${m.latencyMsPerWord.toFixed(1)} ms |`,
     ),
   ];
+  if (results.recall) {
+    const r = results.recall;
+    lines.push(
+      '',
+      `Recall LSTM (the demo's gate view): ${r.parameters} parameters, ${r.trainedSteps} steps on distances ${r.trainedDistances[0]}–${r.trainedDistances[1]} in ${r.trainingSeconds.toFixed(0)} s. Held-out accuracy (256 sequences per distance):`,
+      '',
+      `| distance | ${r.accuracy.map((a) => a.distance).join(' | ')} |`,
+      `| --- | ${r.accuracy.map(() => '---:').join(' | ')} |`,
+      `| accuracy % | ${r.accuracy.map((a) => (100 * a.accuracy).toFixed(1)).join(' | ')} |`,
+    );
+  }
   if (results.models.some((m) => m.task === 'g2p')) {
     lines.push(
       '',

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threadedSimdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+/** `auto`: WebGL on a hardware GPU, else wasm (threaded SIMD when the page is cross-origin isolated). */
+export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** The active TensorFlow.js backend: `webgl`, `wasm` or `cpu`. */
+  name: string;
+  /** wasm threads (1 without cross-origin isolation). */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Why this backend, in words. */
+  reason: string;
+}
+
+/** Whether WebGL here runs on a real GPU (not a software rasteriser such as SwiftShader). */
+function hardwareWebGL(): boolean {
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+    return !/swiftshader|llvmpipe|software/i.test(renderer);
+  } catch {
+    return false;
+  }
+}
+
+let wasmConfigured = false;
+
+/** Picks and initialises a backend (once per worker). */
+export async function initBackend(preference: BackendPreference): Promise<BackendInfo> {
+  const isolated = globalThis.crossOriginIsolated === true;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  const threads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
+  if (!wasmConfigured) {
+    // Both must be set before the wasm backend starts.
+    setWasmPaths({
+      'tfjs-backend-wasm.wasm': plainWasm,
+      'tfjs-backend-wasm-simd.wasm': simdWasm,
+      'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdWasm,
+    });
+    setThreadsCount(threads);
+    wasmConfigured = true;
+  }
+  const candidates: Array<[string, string]> =
+    preference === 'auto'
+      ? hardwareWebGL()
+        ? [
+            ['webgl', 'a hardware GPU was found'],
+            ['wasm', 'WebGL failed to start'],
+          ]
+        : [['wasm', 'no hardware GPU for WebGL']]
+      : [[preference, 'chosen on the page']];
+  candidates.push(['cpu', 'the other backends failed to start']);
+  for (const [name, reason] of candidates) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return {
+          name,
+          threads: name === 'wasm' ? threads : 1,
+          crossOriginIsolated: isolated,
+          reason,
+        };
+      }
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('No TensorFlow.js backend could start (tried webgl, wasm, cpu)');
+}

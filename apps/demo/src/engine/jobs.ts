@@ -1,0 +1,216 @@
+import { copyTask, dateTask, Vocab } from '@gated/datasets';
+import { type Example, evaluate, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
+import * as tf from '@tensorflow/tfjs';
+import { classifierAccuracy, classifierStep } from './classifier-training';
+import type { JobEvent, JobResult, JobSpec } from './protocol';
+import { RECALL_KEYS, RECALL_TOKENS, recallBatch } from './recall-data';
+import { SequenceClassifier } from './sequence-classifier';
+import { TextModel } from './text-model';
+
+export type Emit = (event: JobEvent) => void;
+
+/** Lets the worker read its message queue (a stop request) between steps. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function requireSteps(steps: number): void {
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100_000)
+    throw new Error(`steps must be an integer from 1 to 100000, got ${steps}`);
+}
+
+/**
+ * GRU vs LSTM on long-range recall: the same data, seeds and optimiser for both, one step of
+ * each in turn, so the loss curves and milliseconds per step are measured side by side.
+ */
+export async function compareJob(
+  spec: Extract<JobSpec, { kind: 'compare' }>,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<JobResult> {
+  requireSteps(spec.steps);
+  if (!Number.isInteger(spec.distance) || spec.distance < 1 || spec.distance > 200)
+    throw new Error(`distance must be an integer from 1 to 200, got ${spec.distance}`);
+  const make = (cell: 'lstm' | 'gru') =>
+    new SequenceClassifier({
+      cell,
+      vocabSize: RECALL_TOKENS.length,
+      embeddingSize: spec.inputSize,
+      hiddenSize: spec.hiddenSize,
+      classes: RECALL_KEYS,
+      seed: 3,
+    });
+  const models = { lstm: make('lstm'), gru: make('gru') };
+  const optimizers = { lstm: tf.train.adam(3e-3), gru: tf.train.adam(3e-3) };
+  const heldOut = recallBatch(128, spec.distance, 999_999);
+  let step = 0;
+  try {
+    while (step < spec.steps && !signal.aborted) {
+      step++;
+      const batch = recallBatch(32, spec.distance, step);
+      const timed = (cell: 'lstm' | 'gru') => {
+        const started = performance.now();
+        const loss = classifierStep(models[cell], optimizers[cell], batch);
+        return { loss, milliseconds: performance.now() - started };
+      };
+      emit({ kind: 'compare', step, lstm: timed('lstm'), gru: timed('gru') });
+      if (step % 25 === 0 || step === spec.steps)
+        emit({
+          kind: 'compare-accuracy',
+          step,
+          lstm: classifierAccuracy(models.lstm, heldOut),
+          gru: classifierAccuracy(models.gru, heldOut),
+        });
+      await yieldToEvents();
+    }
+  } finally {
+    for (const m of Object.values(models)) m.dispose();
+    for (const o of Object.values(optimizers)) o.dispose();
+  }
+  return { reason: step >= spec.steps ? 'finished' : 'stopped', steps: step };
+}
+
+/** Source lengths of the bottleneck job. */
+export const BOTTLENECK_LENGTHS = Array.from({ length: 12 }, (_, i) => i + 3);
+
+/**
+ * The bottleneck (Cho et al. 2014; Bahdanau et al. 2014, Fig. 2): a GRU encoder-decoder without
+ * attention learns to copy sequences of 3–14 symbols; exact match per length shows the fixed
+ * vector filling up. `reverseSource` feeds the source backwards (Sutskever et al. 2014).
+ */
+export async function bottleneckJob(
+  spec: Extract<JobSpec, { kind: 'bottleneck' }>,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<JobResult> {
+  requireSteps(spec.steps);
+  const lengths = BOTTLENECK_LENGTHS;
+  const range = { minLength: lengths[0]!, maxLength: lengths[lengths.length - 1]! };
+  const train = copyTask({ count: 8000, ...range, vocabularySize: 10, seed: 1 });
+  const vocab = Vocab.build(train.map((e) => e.source));
+  const encode = (e: { source: string[]; target: string[] }): Example => ({
+    source: vocab.encode(e.source),
+    target: vocab.encode(e.target),
+  });
+  const testByLength = lengths.map((length) =>
+    copyTask({
+      count: 16,
+      minLength: length,
+      maxLength: length,
+      vocabularySize: 10,
+      seed: 50 + length,
+    }).map(encode),
+  );
+  const model = new Seq2Seq({
+    sourceVocabSize: vocab.size,
+    targetVocabSize: vocab.size,
+    padId: 0,
+    bosId: 1,
+    eosId: 2,
+    cell: 'gru',
+    embeddingSize: 16,
+    hiddenSize: 64,
+    bidirectional: false,
+    attention: 'none',
+    reverseSource: spec.reverseSource,
+    seed: 1,
+  });
+  const trainer = new Trainer(model, { batchSize: 32, learningRate: 3e-3, seed: 1 });
+  const exactByLength = () =>
+    testByLength.map((examples) => {
+      const hypotheses = greedyDecode(
+        model,
+        examples.map((e) => e.source),
+      );
+      const hits = hypotheses.filter((h, i) => {
+        const target = examples[i]!.target;
+        return h.tokens.length === target.length && h.tokens.every((t, j) => t === target[j]);
+      }).length;
+      return hits / examples.length;
+    });
+  let last = performance.now();
+  try {
+    const { state } = await trainer.fit({
+      train: train.map(encode),
+      maxSteps: spec.steps,
+      signal,
+      onProgress: (event) => {
+        if (event.type !== 'step') return;
+        const now = performance.now();
+        emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
+        last = now;
+        if (event.step % 50 === 0 || event.step === spec.steps)
+          emit({ kind: 'exact-by-length', step: event.step, lengths, exactMatch: exactByLength() });
+      },
+    });
+    return { reason: state.step >= spec.steps ? 'finished' : 'stopped', steps: state.step };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Trains a small date normaliser (GRU, Bahdanau attention) from scratch in the page; the model
+ * is handed to `keep` when the job ends, finished or stopped, so it can answer afterwards.
+ */
+export async function datesJob(
+  spec: Extract<JobSpec, { kind: 'dates' }>,
+  emit: Emit,
+  signal: AbortSignal,
+  keep: (model: TextModel) => void,
+): Promise<JobResult> {
+  requireSteps(spec.steps);
+  const train = dateTask({ count: 6000, seed: 1 });
+  const dev = dateTask({ count: 64, seed: 2 });
+  const sourceVocab = Vocab.build(train.map((e) => e.source));
+  const targetVocab = Vocab.build(train.map((e) => e.target));
+  const encode = (e: { source: string[]; target: string[] }): Example => ({
+    source: sourceVocab.encode(e.source),
+    target: targetVocab.encode(e.target),
+  });
+  const model = new Seq2Seq({
+    sourceVocabSize: sourceVocab.size,
+    targetVocabSize: targetVocab.size,
+    padId: 0,
+    bosId: 1,
+    eosId: 2,
+    cell: 'gru',
+    embeddingSize: 16,
+    hiddenSize: 48,
+    attention: 'bahdanau',
+    seed: 2,
+  });
+  const trainer = new Trainer(model, { batchSize: 32, learningRate: 5e-3, seed: 2 });
+  const validation = dev.map(encode);
+  let last = performance.now();
+  try {
+    const { state } = await trainer.fit({
+      train: train.map(encode),
+      maxSteps: spec.steps,
+      signal,
+      onProgress: (event) => {
+        if (event.type !== 'step') return;
+        const now = performance.now();
+        emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
+        last = now;
+        if (event.step % 50 === 0 || event.step === spec.steps)
+          emit({
+            kind: 'evaluation',
+            step: event.step,
+            exactMatch: evaluate(model, validation).exactMatch,
+          });
+      },
+    });
+    return { reason: state.step >= spec.steps ? 'finished' : 'stopped', steps: state.step };
+  } finally {
+    trainer.dispose();
+    keep(
+      new TextModel(model, {
+        task: 'dates',
+        sourceTokenizer: 'characters',
+        targetTokenizer: 'characters',
+        sourceVocab: sourceVocab.toJSON(),
+        targetVocab: targetVocab.toJSON(),
+      }),
+    );
+  }
+}

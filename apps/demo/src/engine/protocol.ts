@@ -1,0 +1,97 @@
+import type { BackendInfo, BackendPreference } from './backend';
+import type { GateTraceValues } from './sequence-classifier';
+import type { Translation } from './text-model';
+
+/** The models the attention section can ask: shipped (`dates`, `g2p`) or trained in the page. */
+export type TranslatorName = 'dates' | 'g2p' | 'yours';
+
+/** Training jobs the worker runs; each streams `JobEvent`s until it finishes or is stopped. */
+export type JobSpec =
+  | {
+      kind: 'compare';
+      /** Recurrent width of both models. */
+      hiddenSize: number;
+      /** Embedding width = the recurrent layers' input size. */
+      inputSize: number;
+      /** Distractors between key and question. */
+      distance: number;
+      steps: number;
+    }
+  | { kind: 'bottleneck'; reverseSource: boolean; steps: number }
+  | { kind: 'dates'; steps: number };
+
+export type JobEvent =
+  | {
+      kind: 'compare';
+      step: number;
+      lstm: { loss: number; milliseconds: number };
+      gru: { loss: number; milliseconds: number };
+    }
+  | {
+      kind: 'compare-accuracy';
+      step: number;
+      lstm: number;
+      gru: number;
+    }
+  | { kind: 'loss'; step: number; loss: number; millisecondsPerStep: number }
+  | {
+      kind: 'exact-by-length';
+      step: number;
+      lengths: number[];
+      /** Share of exact copies per length, 0–1. */
+      exactMatch: number[];
+    }
+  | { kind: 'evaluation'; step: number; exactMatch: number };
+
+/** Requests from the page; the worker answers each with a `Reply` of the same `id`. */
+export type Request =
+  | { id: number; kind: 'init'; backend: BackendPreference }
+  | { id: number; kind: 'translate'; model: TranslatorName; text: string }
+  | { id: number; kind: 'gates'; text: string }
+  | { id: number; kind: 'gradient-norms'; length: number }
+  | { id: number; kind: 'count-parameters'; inputSize: number; hiddenSize: number }
+  | { id: number; kind: 'train'; job: JobSpec }
+  | { id: number; kind: 'stop'; job: number };
+
+export interface GateView {
+  tokens: string[];
+  gates: GateTraceValues;
+  /** Probability of each key `K0…` after the `?`. */
+  probabilities: number[];
+  prediction: string;
+}
+
+export interface GradientNorms {
+  /** Steps between the input and the loss (0 = the last input). */
+  distances: number[];
+  rnn: number[];
+  lstm: number[];
+  gru: number[];
+}
+
+export interface ParameterCounts {
+  rnn: number;
+  lstm: number;
+  gru: number;
+}
+
+export interface JobResult {
+  reason: 'finished' | 'stopped';
+  steps: number;
+}
+
+/** Answers, by request kind. */
+export interface Results {
+  init: BackendInfo;
+  translate: Translation;
+  gates: GateView;
+  'gradient-norms': GradientNorms;
+  'count-parameters': ParameterCounts;
+  train: JobResult;
+  stop: boolean;
+}
+
+export type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string }
+  | { id: number; event: JobEvent };
