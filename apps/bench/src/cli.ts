@@ -2,27 +2,57 @@
  * The benchmark CLI: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]
  * Writes results/<suite>.json, results/<suite>.md and SVG figures into DIR (default: results/).
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { renderSvg, type TopLevelSpec } from '@gated/viz';
 import { type BackendName, useBackend } from './backend';
 import { claimsFigures, claimsMarkdown } from './claims/report-claims';
-import { runClaims } from './claims/run-claims';
+import {
+  CLAIM_NAMES,
+  type ClaimName,
+  type ClaimsResults,
+  type ModelPlaces,
+  runClaims,
+} from './claims/run-claims';
+import { g2pTask } from './models/demo-tasks';
 import { runPredict } from './models/predict';
-import { modelsMarkdown, runG2P, runTrainDemoModels } from './models/run-models';
+import {
+  type ModelRunOptions,
+  modelsMarkdown,
+  runG2P,
+  runTrainDemoModels,
+} from './models/run-models';
 import { Progress } from './progress';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
 import { runSpeed } from './speed/run-speed';
 
-const USAGE =
-  'usage: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]\nsuites: speed';
+const USAGE = [
+  'usage: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]',
+  'suites: speed, claims [--only CLAIM,…], train-demo-models [--only recall|dates|g2p],',
+  '        g2p [--time-budget MIN], predict --model DIR [--beam N]',
+].join('\n');
+
+const modelsDir = resolve(import.meta.dirname, '..', '..', 'demo', 'public', 'models');
+
+/** The demo's shipped models, which claim 7 measures (on fewer words in a quick run). */
+async function shippedModels(quick: boolean): Promise<ModelPlaces> {
+  const { dictionary } = await import('cmu-pronouncing-dictionary');
+  const test = g2pTask(dictionary, true).test; // 20 words; a full run takes 1,000 below
+  return {
+    dates: join(modelsDir, 'dates'),
+    g2p: join(modelsDir, 'g2p'),
+    g2pTest: quick ? test : g2pTask(dictionary, false).test.slice(0, 1000),
+  };
+}
 
 interface Arguments {
   suite: string;
   quick: boolean;
   backend: BackendName;
   out: string;
-  only?: 'dates' | 'g2p' | 'recall';
+  /** `train-demo-models`: one model; `claims`: a comma-separated list of claims. */
+  only?: string;
   timeBudgetMinutes?: number;
   model?: string;
   beam: number;
@@ -56,8 +86,7 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
       args.out = resolve(cwd, value);
     } else if (arg === '--only') {
       const value = argv[++i];
-      if (value !== 'dates' && value !== 'g2p' && value !== 'recall')
-        throw new Error(`--only must be dates, g2p or recall, got ${value}\n${USAGE}`);
+      if (!value) throw new Error(`--only needs a value\n${USAGE}`);
       args.only = value;
     } else if (arg === '--time-budget')
       args.timeBudgetMinutes = number('--time-budget', argv[++i], 0);
@@ -81,10 +110,15 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     return [];
   }
   if (args.suite === 'train-demo-models' || args.suite === 'g2p') {
+    const only = args.only as ModelRunOptions['only'];
+    if (only !== undefined && only !== 'dates' && only !== 'g2p' && only !== 'recall')
+      throw new Error(
+        `--only must be recall, dates or g2p for ${args.suite}, got ${only}\n${USAGE}`,
+      );
     const options = {
       quick: args.quick,
       out: args.out,
-      only: args.only,
+      only,
       timeBudgetMinutes: args.timeBudgetMinutes,
     };
     const results =
@@ -92,7 +126,22 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     return writeSuite(args.out, args.suite, results, modelsMarkdown(results), {});
   }
   if (args.suite === 'claims') {
-    const results = await runClaims(args.quick, new Progress('claims', 5));
+    const only = args.only?.split(',').map((name) => name.trim());
+    const unknown = only?.filter((name) => !(CLAIM_NAMES as readonly string[]).includes(name));
+    if (unknown?.length)
+      throw new Error(
+        `--only takes claims from ${CLAIM_NAMES.join(', ')}; unknown: ${unknown.join(', ')}\n${USAGE}`,
+      );
+    const earlierPath = join(args.out, 'claims.json');
+    const results = await runClaims({
+      quick: args.quick,
+      progress: new Progress('claims', 10),
+      only: only as ClaimName[] | undefined,
+      earlier: existsSync(earlierPath)
+        ? (JSON.parse(readFileSync(earlierPath, 'utf8')) as ClaimsResults)
+        : undefined,
+      models: await shippedModels(args.quick),
+    });
     return writeSuite(args.out, 'claims', results, claimsMarkdown(results), claimsFigures(results));
   }
   if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);

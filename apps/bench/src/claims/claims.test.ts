@@ -12,7 +12,10 @@ describe('pnpm bench claims --quick', () => {
   it('writes claims.json with the documented schema, claims.md and figures', async () => {
     const written = await runSuite(parseArguments(['claims', '--quick', '--out', out]));
     expect(written.map((p) => p.slice(out.length + 1)).sort()).toEqual([
+      'claims-alignment-dates.svg',
+      'claims-alignment-g2p.svg',
       'claims-bottleneck.svg',
+      'claims-memory-horizon.svg',
       'claims-vanishing-gradients.svg',
       'claims.json',
       'claims.md',
@@ -35,6 +38,40 @@ describe('pnpm bench claims --quick', () => {
     expect(bottleneck.attention).toHaveLength(bottleneck.lengths.length);
     expect(bottleneck.noAttention).toHaveLength(bottleneck.lengths.length);
     expect(bottleneck.verdict.length).toBeGreaterThan(20);
-    expect(readFileSync(join(out, 'claims.md'), 'utf8')).toContain('## 2. Vanishing gradients');
+    const horizon = results.memoryHorizon!;
+    expect(horizon.distances).toEqual([3, 6]);
+    for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+      expect(horizon[cell]).toHaveLength(2);
+      for (const a of horizon[cell]) expect(a >= 0 && a <= 1).toBe(true);
+      expect(horizon.runs[cell].steps).toBeGreaterThan(0);
+      expect(horizon.clean.runs[cell].accuracy).toHaveLength(2);
+      expect(horizon.scratch[cell]).toHaveLength(2);
+    }
+    expect(results.gruVsLstm!.reversal.cells.map((c) => c.cell)).toEqual(['gru', 'lstm']);
+    const alignment = results.alignment!;
+    // the shipped dates model converts every date: the share is measured on all 20
+    expect(alignment.dates.examples).toBe(20);
+    expect(alignment.dates.share.all).toBeGreaterThan(alignment.dates.uniformShare.all);
+    expect(alignment.g2p!.examples).toBeGreaterThan(0);
+    const markdown = readFileSync(join(out, 'claims.md'), 'utf8');
+    for (const heading of [
+      '## 1. Parameter counts',
+      '## 2. Vanishing gradients',
+      '## 3. Memory horizon',
+      '## 4. GRU against LSTM',
+      '## 5. The bottleneck, and 6. source reversal',
+      '## 7. Attention alignment',
+    ])
+      expect(markdown).toContain(heading);
+
+    // --only reruns some claims and keeps the others from the file already written
+    await runSuite(parseArguments(['claims', '--quick', '--only', 'parameters', '--out', out]));
+    const again = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as ClaimsResults;
+    expect(again.bottleneck).toEqual(results.bottleneck);
+    expect(again.memoryHorizon).toEqual(results.memoryHorizon);
+    expect(() => parseArguments(['claims', '--only'])).toThrow('--only needs a value');
+    await expect(
+      runSuite(parseArguments(['claims', '--quick', '--only', 'nonsense', '--out', out])),
+    ).rejects.toThrow('unknown: nonsense');
   });
 });

@@ -1,4 +1,4 @@
-import { lineChart, type TopLevelSpec } from '@gated/viz';
+import { attentionHeatmap, lineChart, type TopLevelSpec } from '@gated/viz';
 import type { ClaimsResults } from './run-claims';
 
 export function claimsMarkdown(results: ClaimsResults): string {
@@ -34,6 +34,8 @@ export function claimsMarkdown(results: ClaimsResults): string {
           `| ${d} | ${vg.rnn[d]!.toExponential(2)} | ${vg.lstm[d]!.toExponential(2)} | ${vg.gru[d]!.toExponential(2)} |`,
       ),
     '',
+    ...memorySection(results),
+    ...raceSection(results),
     '## 5. The bottleneck, and 6. source reversal',
     '',
     `${b.task}; ${b.trainingSteps} training steps each; parameters: attention ${b.parameters.attention}, fixed vector ${b.parameters.noAttention}. Figure: \`claims-bottleneck.svg\`.`,
@@ -49,9 +51,7 @@ export function claimsMarkdown(results: ClaimsResults): string {
         `| ${length} | ${pct(b.attention[i]!)} | ${pct(b.noAttention[i]!)} | ${pct(b.noAttentionReversed[i]!)} |`,
     ),
     '',
-    '## Not measured yet',
-    '',
-    '3 (the LSTM memory horizon: long-range recall against distance, 10–400 steps), 4 (GRU against LSTM at equal budgets) and 7 (attention alignment on dates and G2P) need long training runs that have not been written yet.',
+    ...alignmentSection(results),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -83,5 +83,132 @@ export function claimsFigures(results: ClaimsResults): Record<string, TopLevelSp
       xTitle: 'source length',
       yTitle: 'exact match',
     }),
+    ...optionalFigures(results),
   };
+}
+
+function optionalFigures(results: ClaimsResults): Record<string, TopLevelSpec> {
+  const figures: Record<string, TopLevelSpec> = {};
+  const m = results.memoryHorizon;
+  if (m)
+    figures['claims-memory-horizon.svg'] = lineChart({
+      title: `Long-range recall with input noise σ = ${m.inputNoise}, equal training time`,
+      series: [
+        { name: 'RNN', x: m.distances, y: m.rnn },
+        { name: 'GRU', x: m.distances, y: m.gru },
+        { name: 'LSTM', x: m.distances, y: m.lstm },
+      ],
+      xTitle: 'distance (steps between key and question)',
+      yTitle: 'accuracy',
+      logX: true,
+    });
+  const a = results.alignment;
+  if (a) {
+    const d = a.examples.dates;
+    figures['claims-alignment-dates.svg'] = attentionHeatmap(d.attention, d.source, d.output, {
+      title: `Attention, dates: ${d.source.join('')}`,
+    });
+    const g = a.examples.g2p;
+    if (g)
+      figures['claims-alignment-g2p.svg'] = attentionHeatmap(g.attention, g.source, g.output, {
+        title: `Attention, G2P: ${g.source.join('')}`,
+      });
+  }
+  return figures;
+}
+
+const percent = (x: number) => (Number.isNaN(x) ? '—' : (100 * x).toFixed(0));
+
+function memorySection(results: ClaimsResults): string[] {
+  const m = results.memoryHorizon;
+  if (!m)
+    return [
+      '## 3. Memory horizon',
+      '',
+      'Not measured in this run (`pnpm bench claims --only memory`).',
+      '',
+    ];
+  const clean = m.clean.runs;
+  const scratchAt = (cell: 'rnn' | 'gru' | 'lstm', d: number) => {
+    const i = m.scratch.distances.indexOf(d);
+    return i < 0 ? '' : percent(m.scratch[cell][i]!);
+  };
+  return [
+    '## 3. Memory horizon',
+    '',
+    `Long-range recall (a key, N distractors, \`?\` → the key; 4 keys, chance 25%), hidden ${m.hiddenSize}, Adam 3e-3, batch 32. **With interference**: Gaussian noise (σ = ${m.inputNoise}) on every embedded input; each cell trains ${(m.budgetSeconds / 60).toFixed(1)} minutes on a curriculum (the next distance once 95% of 128 held-out sequences are right, a quarter of the steps revisiting shorter ones), then every distance is tested on 256 new sequences. **Clean**: the same without noise, ${(m.clean.budgetSeconds / 60).toFixed(1)} minutes. **From scratch**: a fresh model per distance, ${m.scratch.steps} updates on that distance only. Figure: \`claims-memory-horizon.svg\` (with interference).`,
+    '',
+    m.verdict,
+    '',
+    '| distance | with interference: RNN % | GRU % | LSTM % | clean: RNN % | GRU % | LSTM % | from scratch: RNN % | GRU % | LSTM % |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...m.distances.map(
+      (d, i) =>
+        `| ${d} | ${percent(m.rnn[i]!)} | ${percent(m.gru[i]!)} | ${percent(m.lstm[i]!)} | ${percent(clean.rnn.accuracy[i]!)} | ${percent(clean.gru.accuracy[i]!)} | ${percent(clean.lstm.accuracy[i]!)} | ${scratchAt('rnn', d)} | ${scratchAt('gru', d)} | ${scratchAt('lstm', d)} |`,
+    ),
+    '',
+    '| cell | with interference: steps | distance mastered in the curriculum | ms per step (median) |',
+    '| --- | ---: | ---: | ---: |',
+    ...(['rnn', 'gru', 'lstm'] as const).map(
+      (cell) =>
+        `| ${cell.toUpperCase()} | ${m.runs[cell].steps} | ${m.runs[cell].mastered || '—'} | ${m.runs[cell].msPerStep.toFixed(1)} |`,
+    ),
+    '',
+  ];
+}
+
+function raceSection(results: ClaimsResults): string[] {
+  const g = results.gruVsLstm;
+  if (!g)
+    return [
+      '## 4. GRU against LSTM',
+      '',
+      'Not measured in this run (`pnpm bench claims --only gru-vs-lstm`).',
+      '',
+    ];
+  return [
+    '## 4. GRU against LSTM',
+    '',
+    `Two tasks and budgets: the recall runs of claim 3 with interference (the same training time) and a Seq2Seq with Bahdanau attention learning to reverse (${g.reversal.task}; the same ${g.reversal.steps} updates).`,
+    '',
+    g.verdict,
+    '',
+    '| cell | recall: horizon (≥ 90%) | recall: ms/step | reversal: parameters | reversal: exact match % | reversal: ms/step |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...g.reversal.cells.map(
+      (c) =>
+        `| ${c.cell.toUpperCase()} | ${g.recall[c.cell].reach} | ${g.recall[c.cell].msPerStep.toFixed(1)} | ${c.parameters} | ${percent(c.exactMatch)} | ${c.msPerStep.toFixed(1)} |`,
+    ),
+    '',
+  ];
+}
+
+function alignmentSection(results: ClaimsResults): string[] {
+  const a = results.alignment;
+  if (!a)
+    return [
+      '## 7. Attention alignment',
+      '',
+      'Not measured in this run (`pnpm bench claims --only alignment`).',
+      '',
+    ];
+  const lines = [
+    '## 7. Attention alignment',
+    '',
+    `The demo's shipped models. Dates: for each digit of the ISO output, the attention on the input characters that write the same field (year, month, day), against the share those characters have of the input (attention spread evenly). Figures: \`claims-alignment-dates.svg\`${a.g2p ? ', `claims-alignment-g2p.svg`' : ''}.`,
+    '',
+    a.verdict,
+    '',
+    '| dates | year | month | day | all |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| attention on the field % | ${percent(a.dates.share.year)} | ${percent(a.dates.share.month)} | ${percent(a.dates.share.day)} | ${percent(a.dates.share.all)} |`,
+    `| chance % | ${percent(a.dates.uniformShare.year)} | ${percent(a.dates.uniformShare.month)} | ${percent(a.dates.uniformShare.day)} | ${percent(a.dates.uniformShare.all)} |`,
+    '',
+  ];
+  if (a.g2p)
+    lines.push(
+      `G2P, ${a.g2p.examples} correctly pronounced test words: attention centre moving forward or staying ${percent(a.g2p.monotonicShare)}% of steps; attention within two letters of the diagonal ${percent(a.g2p.nearDiagonalShare)}% (chance ${percent(a.g2p.uniformNearDiagonalShare)}%).`,
+      '',
+    );
+  return lines;
 }

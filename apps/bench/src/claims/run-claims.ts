@@ -3,8 +3,30 @@ import { copyTask, Vocab } from '@gated/datasets';
 import { type AttentionKind, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
 import * as tf from '@tensorflow/tfjs';
 import { describeMachine, type MachineDescription } from '../machine';
+import { TextModel } from '../models/text-model';
 import type { Progress } from '../progress';
-import { bottleneckVerdicts, vanishingVerdict } from './verdicts';
+import {
+  type DatesAlignment,
+  datesAlignment,
+  type MonotonicAlignment,
+  monotonicAlignment,
+} from './alignment';
+import { gruVsLstmOnReversal, type Seq2SeqRace } from './gru-vs-lstm';
+import {
+  type HorizonRun,
+  horizonDistances,
+  memoryHorizon,
+  recallFromScratch,
+  type ScratchRuns,
+} from './memory-horizon';
+import {
+  alignmentVerdict,
+  bottleneckVerdicts,
+  gruVsLstmVerdict,
+  memoryHorizonVerdict,
+  reach,
+  vanishingVerdict,
+} from './verdicts';
 
 /**
  * The schema of `results/claims.json`. Each claim of the seed is an experiment whose verdict
@@ -43,7 +65,55 @@ export interface ClaimsResults {
     verdict: string;
     reversalVerdict: string;
   };
+  /**
+   * Claim 3: recall accuracy per distance after the same training time on a curriculum, with
+   * Gaussian noise on every input; the same without noise (`clean`), and from scratch.
+   */
+  memoryHorizon?: {
+    distances: number[];
+    rnn: number[];
+    gru: number[];
+    lstm: number[];
+    inputNoise: number;
+    budgetSeconds: number;
+    runs: Record<'rnn' | 'gru' | 'lstm', HorizonRun>;
+    clean: { budgetSeconds: number; runs: Record<'rnn' | 'gru' | 'lstm', HorizonRun> };
+    scratch: {
+      distances: number[];
+      steps: number;
+      rnn: number[];
+      gru: number[];
+      lstm: number[];
+    };
+    hiddenSize: number;
+    verdict: string;
+  };
+  /** Claim 4: GRU against LSTM on recall (same time, from claim 3) and reversal (same steps). */
+  gruVsLstm?: {
+    /** From claim 3's runs with interference: the horizon (≥ 90% up to it) and the step time. */
+    recall: Record<'gru' | 'lstm', { reach: number; msPerStep: number; steps: number }>;
+    reversal: Seq2SeqRace;
+    verdict: string;
+  };
+  /** Claim 7: how much attention falls where the alignment is expected. */
+  alignment?: {
+    dates: Omit<DatesAlignment, 'example'>;
+    g2p?: Omit<MonotonicAlignment, 'example'>;
+    examples: { dates: DatesAlignment['example']; g2p?: MonotonicAlignment['example'] };
+    verdict: string;
+  };
 }
+
+/** The claims `--only` can pick; the others keep their results from the earlier run. */
+export const CLAIM_NAMES = [
+  'parameters',
+  'gradients',
+  'memory',
+  'gru-vs-lstm',
+  'bottleneck',
+  'alignment',
+] as const;
+export type ClaimName = (typeof CLAIM_NAMES)[number];
 
 /** Claim 1: parameter counts, measured against the closed forms. */
 function parameterCounts(): ClaimsResults['parameterCounts'] {
@@ -208,11 +278,168 @@ async function bottleneck(
   };
 }
 
-export async function runClaims(quick: boolean, progress?: Progress): Promise<ClaimsResults> {
-  const counts = parameterCounts();
+/** Claims 3 and 4 share the recall runs: the same training time for every cell. */
+async function memoryAndRace(
+  quick: boolean,
+  progress?: Progress,
+): Promise<Pick<ClaimsResults, 'memoryHorizon' | 'gruVsLstm'>> {
+  const inputNoise = 0.5;
+  const budgetSeconds = quick ? 1 : 150;
+  const cleanBudgetSeconds = quick ? 1 : 60;
+  const scratchSteps = quick ? 5 : 600;
+  const distances = horizonDistances(quick);
+  const scratchDistances = distances.slice(0, 3);
+  const cells = ['rnn', 'gru', 'lstm'] as const;
+  type Cell = (typeof cells)[number];
+  const noisy = {} as Record<Cell, HorizonRun>;
+  const clean = {} as Record<Cell, HorizonRun>;
+  const scratch = {} as Record<Cell, ScratchRuns>;
+  for (const cell of cells) {
+    noisy[cell] = await memoryHorizon(cell, { quick, budgetSeconds, inputNoise, progress });
+    clean[cell] = await memoryHorizon(cell, {
+      quick,
+      budgetSeconds: cleanBudgetSeconds,
+      inputNoise: 0,
+      progress,
+    });
+    scratch[cell] = await recallFromScratch(cell, {
+      distances: scratchDistances,
+      quick,
+      steps: scratchSteps,
+      progress,
+    });
+    progress?.tick(`memory horizon: ${cell}`);
+  }
+  const accuracy = { rnn: noisy.rnn.accuracy, gru: noisy.gru.accuracy, lstm: noisy.lstm.accuracy };
+  const reversal = await gruVsLstmOnReversal(quick);
+  progress?.tick('GRU vs LSTM: reversal');
+  const recall = {
+    gru: {
+      reach: reach(distances, accuracy.gru),
+      msPerStep: noisy.gru.msPerStep,
+      steps: noisy.gru.steps,
+    },
+    lstm: {
+      reach: reach(distances, accuracy.lstm),
+      msPerStep: noisy.lstm.msPerStep,
+      steps: noisy.lstm.steps,
+    },
+  };
+  const reachOf = (runs: Record<Cell, { accuracy: number[] }>, at: number[]) => ({
+    rnn: reach(at, runs.rnn.accuracy),
+    gru: reach(at, runs.gru.accuracy),
+    lstm: reach(at, runs.lstm.accuracy),
+  });
+  const [gru, lstm] = reversal.cells;
+  return {
+    memoryHorizon: {
+      distances,
+      ...accuracy,
+      inputNoise,
+      budgetSeconds,
+      runs: noisy,
+      clean: { budgetSeconds: cleanBudgetSeconds, runs: clean },
+      scratch: {
+        distances: scratchDistances,
+        steps: scratchSteps,
+        rnn: scratch.rnn.accuracy,
+        gru: scratch.gru.accuracy,
+        lstm: scratch.lstm.accuracy,
+      },
+      hiddenSize: quick ? 4 : 32,
+      verdict: memoryHorizonVerdict(distances, accuracy, inputNoise, reachOf(clean, distances), {
+        distances: scratchDistances,
+        steps: scratchSteps,
+        ...reachOf(scratch, scratchDistances),
+      }),
+    },
+    gruVsLstm: {
+      recall,
+      reversal,
+      verdict: gruVsLstmVerdict(recall, { gru: gru!, lstm: lstm! }, reversal.steps),
+    },
+  };
+}
+
+/** Where the shipped models are; the quick run reads the models its own quick run trained. */
+export interface ModelPlaces {
+  dates: string;
+  g2p?: string;
+  g2pTest?: ReadonlyArray<{ source: string[]; targets: string[][] }>;
+}
+
+/** Claim 7 on the shipped dates model and, when given, the G2P model. */
+function alignment(places: ModelPlaces, quick: boolean): ClaimsResults['alignment'] {
+  const dates = TextModel.load(places.dates);
+  const { example: datesExample, ...datesNumbers } = datesAlignment(dates, quick ? 20 : 300);
+  dates.model.dispose();
+  let g2p: MonotonicAlignment | undefined;
+  if (places.g2p && places.g2pTest) {
+    const model = TextModel.load(places.g2p);
+    g2p = monotonicAlignment(model, places.g2pTest);
+    model.model.dispose();
+  }
+  const { example: g2pExample, ...g2pNumbers } = g2p ?? { example: undefined };
+  return {
+    dates: datesNumbers,
+    ...(g2p ? { g2p: g2pNumbers as Omit<MonotonicAlignment, 'example'> } : {}),
+    examples: { dates: datesExample, ...(g2pExample ? { g2p: g2pExample } : {}) },
+    verdict: alignmentVerdict(
+      {
+        share: datesNumbers.share.all,
+        uniform: datesNumbers.uniformShare.all,
+        examples: datesNumbers.examples,
+      },
+      g2p
+        ? {
+            monotonic: g2p.monotonicShare,
+            near: g2p.nearDiagonalShare,
+            uniformNear: g2p.uniformNearDiagonalShare,
+            examples: g2p.examples,
+          }
+        : undefined,
+    ),
+  };
+}
+
+export interface ClaimsOptions {
+  quick: boolean;
+  progress?: Progress;
+  /** Run only these claims; the rest come from `earlier` (the results file already written). */
+  only?: readonly ClaimName[];
+  earlier?: ClaimsResults;
+  models: ModelPlaces;
+}
+
+export async function runClaims(options: ClaimsOptions): Promise<ClaimsResults> {
+  const { quick, progress } = options;
+  const wanted = (name: ClaimName) => !options.only || options.only.includes(name);
+  const earlier = options.earlier?.quick === quick ? options.earlier : undefined;
+  const reuse = <K extends keyof ClaimsResults>(key: K, name: ClaimName): ClaimsResults[K] => {
+    const value = earlier?.[key];
+    if (value === undefined)
+      throw new Error(
+        `claims: --only leaves out '${name}', but no earlier ${quick ? 'quick ' : ''}results hold it; run it too`,
+      );
+    return value;
+  };
+  const counts = wanted('parameters') ? parameterCounts() : reuse('parameterCounts', 'parameters');
   progress?.tick('parameter counts');
-  const gradients = vanishingGradients(quick);
+  const gradients = wanted('gradients')
+    ? vanishingGradients(quick)
+    : reuse('vanishingGradients', 'gradients');
   progress?.tick('vanishing gradients');
+  const race =
+    wanted('memory') || wanted('gru-vs-lstm')
+      ? await memoryAndRace(quick, progress)
+      : { memoryHorizon: earlier?.memoryHorizon, gruVsLstm: earlier?.gruVsLstm };
+  const bottleneckResults = wanted('bottleneck')
+    ? await bottleneck(quick, progress)
+    : reuse('bottleneck', 'bottleneck');
+  const alignmentResults = wanted('alignment')
+    ? alignment(options.models, quick)
+    : earlier?.alignment;
+  progress?.tick('attention alignment');
   return {
     suite: 'claims',
     schemaVersion: 1,
@@ -220,6 +447,9 @@ export async function runClaims(quick: boolean, progress?: Progress): Promise<Cl
     machine: describeMachine(),
     parameterCounts: counts,
     vanishingGradients: gradients,
-    bottleneck: await bottleneck(quick, progress),
+    bottleneck: bottleneckResults,
+    ...(race.memoryHorizon ? { memoryHorizon: race.memoryHorizon } : {}),
+    ...(race.gruVsLstm ? { gruVsLstm: race.gruVsLstm } : {}),
+    ...(alignmentResults ? { alignment: alignmentResults } : {}),
   };
 }

@@ -10,6 +10,8 @@ import {
 import {
   beamSearch,
   type Example,
+  greedyDecode,
+  type Hypothesis,
   loadModel,
   loadTraining,
   Seq2Seq,
@@ -80,6 +82,14 @@ export class TextModel {
     return beamSearch(this.model, sources, { beamSize, alpha: beamSize > 1 ? 1 : 0 }).map(
       ([best]) => this.targetVocab.decode(best!.tokens),
     );
+  }
+
+  /** Greedy hypotheses (token ids, score, attention rows) for texts, in order. */
+  decode(texts: readonly string[]): Hypothesis[] {
+    const sources = texts.map((text) =>
+      this.sourceVocab.encode(tokenizers[this.extra.sourceTokenizer].tokenize(text)),
+    );
+    return greedyDecode(this.model, sources);
   }
 
   /** The output as text, tokens joined as the target tokenizer joins them. */

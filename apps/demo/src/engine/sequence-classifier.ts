@@ -14,6 +14,11 @@ export interface SequenceClassifierConfig {
   classes: number;
   /** Seeds every initialisation; the same seed gives the same model. */
   seed: number;
+  /**
+   * Standard deviation of Gaussian noise added to every embedded input, fresh at each call
+   * (interference the memory must withstand: an embedding cannot learn to silence it). Default 0.
+   */
+  inputNoise?: number;
 }
 
 /** Per step, each `[T, H]` for the first sequence of the batch: gate activations, `c`, `h`. */
@@ -27,6 +32,7 @@ export class SequenceClassifier extends Module {
   readonly embedding: Embedding;
   readonly recurrent: RNN | LSTM | GRU;
   readonly readout: Linear;
+  private noiseCalls = 0;
 
   constructor(readonly config: SequenceClassifierConfig) {
     super();
@@ -51,7 +57,7 @@ export class SequenceClassifier extends Module {
    */
   forward(tokens: Tensor2D): Tensor2D {
     return tf.tidy(() => {
-      const x = this.embedding.forward(tokens) as Tensor3D; // [B, T, E]
+      const x = this.embed(tokens); // [B, T, E]
       const { hN } = this.recurrent.forward(x);
       const last = hN.squeeze([0]) as Tensor2D; // [B, H]
       return this.readout.forward(last) as Tensor2D;
@@ -65,7 +71,7 @@ export class SequenceClassifier extends Module {
    */
   trace(tokens: Tensor2D): { logits: number[][]; gates: GateTraceValues } {
     const { logits, named } = tf.tidy(() => {
-      const x = this.embedding.forward(tokens) as Tensor3D;
+      const x = this.embed(tokens);
       const result = this.recurrent.forward(x, { trace: true });
       const layer = result.trace?.[0]?.forward ?? {};
       const named = Object.entries(layer).map(
@@ -81,6 +87,14 @@ export class SequenceClassifier extends Module {
     const values = logits.arraySync();
     tf.dispose([logits, ...Object.values(named)]);
     return { logits: values, gates };
+  }
+
+  private embed(tokens: Tensor2D): Tensor3D {
+    const x = this.embedding.forward(tokens) as Tensor3D;
+    const std = this.config.inputNoise ?? 0;
+    if (std <= 0) return x;
+    const noise = tf.randomNormal(x.shape, 0, std, 'float32', this.config.seed * 1_000_003 + this.noiseCalls++);
+    return tf.add(x, noise) as Tensor3D;
   }
 
   /** Mean softmax cross-entropy of `[B, classes]` logits against `[B]` int32 labels. */
