@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """The PyTorch peer of the speed suite: reads {"configs": [...], "warmup": n, "reps": n} on stdin,
 times one training step (Adam, MSE on h_n) and one inference per config, the same shapes as the
-TypeScript subjects, and prints {"torch": version, "threads": n, "results": [...]} as JSON."""
+TypeScript subjects, and prints {"torch": version, "threads": n, "results": [...]} as JSON.
+With "onnxDir" in the request, each layer is also exported to ONNX (<onnxDir>/<index>.onnx,
+input "x" [batch, length, input], output "h" [batch, hidden]) for the onnxruntime-node peer:
+what a PyTorch user deploys to JavaScript today."""
 import json
 import sys
 import time
@@ -25,7 +28,7 @@ def median_ms(run, warmup, reps):
     return times[len(times) // 2]
 
 
-def measure(config, warmup, reps):
+def measure(config, warmup, reps, onnx_path=None):
     torch.manual_seed(42)
     kind = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[config["kind"]]
     layer = kind(config["input"], config["hidden"], batch_first=True)
@@ -47,12 +50,42 @@ def measure(config, warmup, reps):
         with torch.no_grad():
             last_state()
 
-    return {"trainMs": median_ms(train, warmup, reps), "inferMs": median_ms(infer, warmup, reps)}
+    result = {"trainMs": median_ms(train, warmup, reps), "inferMs": median_ms(infer, warmup, reps)}
+    if onnx_path is not None:
+        export_onnx(layer, x, onnx_path)
+        result["onnx"] = onnx_path
+    return result
+
+
+class LastState(nn.Module):
+    """The layer's last hidden state, the output the speed suite reads."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x):
+        out = self.layer(x)[1]
+        return (out[0] if isinstance(out, tuple) else out)[0]
+
+
+def export_onnx(layer, x, path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch 1.13 warns about shape inference of constants
+        torch.onnx.export(
+            LastState(layer).eval(), (x,), path, input_names=["x"], output_names=["h"], opset_version=14
+        )
 
 
 def main():
     request = json.load(sys.stdin)
-    results = [measure(c, request["warmup"], request["reps"]) for c in request["configs"]]
+    onnx_dir = request.get("onnxDir")
+    results = [
+        measure(c, request["warmup"], request["reps"], f"{onnx_dir}/{i}.onnx" if onnx_dir else None)
+        for i, c in enumerate(request["configs"])
+    ]
     json.dump({"torch": torch.__version__, "threads": THREADS, "results": results}, sys.stdout)
 
 

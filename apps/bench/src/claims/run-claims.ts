@@ -325,11 +325,6 @@ async function memoryAndRace(
       steps: noisy.lstm.steps,
     },
   };
-  const reachOf = (runs: Record<Cell, { accuracy: number[] }>, at: number[]) => ({
-    rnn: reach(at, runs.rnn.accuracy),
-    gru: reach(at, runs.gru.accuracy),
-    lstm: reach(at, runs.lstm.accuracy),
-  });
   const [gru, lstm] = reversal.cells;
   return {
     memoryHorizon: {
@@ -347,18 +342,52 @@ async function memoryAndRace(
         lstm: scratch.lstm.accuracy,
       },
       hiddenSize: quick ? 4 : 32,
-      verdict: memoryHorizonVerdict(distances, accuracy, inputNoise, reachOf(clean, distances), {
-        distances: scratchDistances,
-        steps: scratchSteps,
-        ...reachOf(scratch, scratchDistances),
-      }),
+      verdict: '',
     },
-    gruVsLstm: {
-      recall,
-      reversal,
-      verdict: gruVsLstmVerdict(recall, { gru: gru!, lstm: lstm! }, reversal.steps),
-    },
+    gruVsLstm: { recall, reversal, verdict: '' },
   };
+}
+
+/** The verdicts of claims 3 and 4, always recomputed from the data (also for reused results). */
+function withVerdicts(
+  memory: ClaimsResults['memoryHorizon'],
+  race: ClaimsResults['gruVsLstm'],
+): Pick<ClaimsResults, 'memoryHorizon' | 'gruVsLstm'> {
+  const out: Pick<ClaimsResults, 'memoryHorizon' | 'gruVsLstm'> = {};
+  if (memory) {
+    const { distances, scratch } = memory;
+    const reachOf = (accuracy: Record<'rnn' | 'gru' | 'lstm', number[]>, at: number[]) => ({
+      rnn: reach(at, accuracy.rnn),
+      gru: reach(at, accuracy.gru),
+      lstm: reach(at, accuracy.lstm),
+    });
+    const clean = memory.clean.runs;
+    out.memoryHorizon = {
+      ...memory,
+      verdict: memoryHorizonVerdict(
+        distances,
+        memory,
+        memory.inputNoise,
+        reachOf(
+          { rnn: clean.rnn.accuracy, gru: clean.gru.accuracy, lstm: clean.lstm.accuracy },
+          distances,
+        ),
+        {
+          distances: scratch.distances,
+          steps: scratch.steps,
+          ...reachOf(scratch, scratch.distances),
+        },
+      ),
+    };
+  }
+  if (race) {
+    const [gru, lstm] = race.reversal.cells;
+    out.gruVsLstm = {
+      ...race,
+      verdict: gruVsLstmVerdict(race.recall, { gru: gru!, lstm: lstm! }, race.reversal.steps),
+    };
+  }
+  return out;
 }
 
 /** Where the shipped models are; the quick run reads the models its own quick run trained. */
@@ -429,10 +458,11 @@ export async function runClaims(options: ClaimsOptions): Promise<ClaimsResults> 
     ? vanishingGradients(quick)
     : reuse('vanishingGradients', 'gradients');
   progress?.tick('vanishing gradients');
-  const race =
+  const measured =
     wanted('memory') || wanted('gru-vs-lstm')
       ? await memoryAndRace(quick, progress)
       : { memoryHorizon: earlier?.memoryHorizon, gruVsLstm: earlier?.gruVsLstm };
+  const race = withVerdicts(measured.memoryHorizon, measured.gruVsLstm);
   const bottleneckResults = wanted('bottleneck')
     ? await bottleneck(quick, progress)
     : reuse('bottleneck', 'bottleneck');

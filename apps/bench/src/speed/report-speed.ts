@@ -38,12 +38,12 @@ export function speedMarkdown(results: SpeedResults): string {
   lines.push(
     '## Grid',
     '',
-    '| layer | train ms: gated | tf.layers | PyTorch | gated vs tf.layers | infer ms: gated | tf.layers | PyTorch | gated vs tf.layers | gated tokens/s (train) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| layer | train ms: gated | tf.layers | PyTorch | gated vs tf.layers | infer ms: gated | tf.layers | PyTorch | onnxruntime | gated vs tf.layers | gated tokens/s (train) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const e of results.entries) {
     lines.push(
-      `| ${describe(e.config)}${e.headline ? ' ★' : ''} | ${ms(e.gated.trainMs)} | ${ms(e.tfLayers.trainMs)} | ${ms(e.torch?.trainMs)} | ${ratio(e.ratios.trainVsTfLayers)} | ${ms(e.gated.inferMs)} | ${ms(e.tfLayers.inferMs)} | ${ms(e.torch?.inferMs)} | ${ratio(e.ratios.inferVsTfLayers)} | ${Math.round(e.gated.trainTokensPerSecond)} |`,
+      `| ${describe(e.config)}${e.headline ? ' ★' : ''} | ${ms(e.gated.trainMs)} | ${ms(e.tfLayers.trainMs)} | ${ms(e.torch?.trainMs)} | ${ratio(e.ratios.trainVsTfLayers)} | ${ms(e.gated.inferMs)} | ${ms(e.tfLayers.inferMs)} | ${ms(e.torch?.inferMs)} | ${ms(e.onnxruntime?.inferMs)} | ${ratio(e.ratios.inferVsTfLayers)} | ${Math.round(e.gated.trainTokensPerSecond)} |`,
     );
   }
   const slower = results.entries.filter(
@@ -95,6 +95,16 @@ function verdict(e: SpeedEntry): string {
       `PyTorch ${ms(e.torch.trainMs)} ms per training step (gated ${within ? 'within' : 'not within'} 1.5×), ${ms(e.torch.inferMs)} ms inference`,
     );
   }
+  if (e.onnxruntime) {
+    const within = e.gated.inferMs <= 5 * e.onnxruntime.inferMs;
+    parts.push(
+      `onnxruntime-node ${ms(e.onnxruntime.inferMs)} ms inference (gated ${(e.gated.inferMs / e.onnxruntime.inferMs).toFixed(1)}× slower, target within 5×: ${within ? 'met' : 'not met'})`,
+    );
+  }
+  if (e.brainjs && e.ratios.trainVsBrainjs !== undefined)
+    parts.push(
+      `brain.js ${ms(e.brainjs.trainMs)} ms per training pass over the batch (gated ${ratio(e.ratios.trainVsBrainjs)} faster), ${ms(e.brainjs.inferMs)} ms inference (${ratio(e.ratios.inferVsBrainjs)})`,
+    );
   return `${parts.join('; ')}.`;
 }
 

@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describeMachine, findTorchPython, type MachineDescription } from '../machine';
 import { Progress } from '../progress';
+import { brainjsMs, loadBrainjs } from './brainjs-peer';
+import { loadOnnxruntime, ORT_THREADS, onnxInferMs } from './onnxruntime-peer';
 import { type SoakResult, soak } from './soak';
 import {
   gatedSubject,
@@ -32,12 +36,19 @@ export interface SpeedEntry {
   gated: Measured;
   tfLayers: Measured & { sameWeights: boolean; maxOutputDifference?: number };
   torch?: Measured;
+  /** The PyTorch layer exported to ONNX, inference in onnxruntime-node. */
+  onnxruntime?: { inferMs: number; inferTokensPerSecond: number };
+  /** brain.js's TimeStep network of the same sizes (headline size only: it is slow). */
+  brainjs?: { trainMs: number; inferMs: number };
   /** How many times faster gated is (> 1 = faster). */
   ratios: {
     trainVsTfLayers: number;
     inferVsTfLayers: number;
     trainVsTorch?: number;
     inferVsTorch?: number;
+    inferVsOnnxruntime?: number;
+    trainVsBrainjs?: number;
+    inferVsBrainjs?: number;
   };
 }
 
@@ -123,12 +134,30 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     progress.tick(`tf.layers ${describe(config)}`);
     return result;
   });
+  const onnxruntime = loadOnnxruntime();
+  const onnxDir = 'ort' in onnxruntime ? mkdtempSync(join(tmpdir(), 'gated-onnx-')) : undefined;
   const torch = measureTorch(
     grid.map((g) => g.config),
     warmup,
     reps,
+    onnxDir,
   );
   progress.tick(torch.measured ? 'PyTorch' : 'PyTorch (not available)');
+  const onnxMs: Array<number | undefined> = [];
+  if ('ort' in onnxruntime && torch.results)
+    for (const [i, { config }] of grid.entries()) {
+      const path = torch.results[i]?.onnx;
+      onnxMs.push(
+        path ? await onnxInferMs(onnxruntime.ort, path, config, warmup, reps) : undefined,
+      );
+    }
+  if (onnxDir) rmSync(onnxDir, { recursive: true, force: true });
+  const brainjs = loadBrainjs();
+  const brainMs = grid.map(({ config, headline }) =>
+    'brain' in brainjs && headline
+      ? brainjsMs(brainjs.brain, config, 1, options.quick ? 1 : 3)
+      : undefined,
+  );
   const entries: SpeedEntry[] = grid.map(({ config, headline }, i) => {
     const subject = gatedSubject(config);
     const [trainMs, inferMs] = measure(subject, warmup, reps);
@@ -142,12 +171,23 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
       ? measured(config, torch.results[i]!.trainMs, torch.results[i]!.inferMs)
       : undefined;
     progress.tick(`gated ${describe(config)}`);
+    const ortMs = onnxMs[i];
+    const brain = brainMs[i];
     return {
       config,
       headline,
       gated,
       tfLayers,
       ...(torchResult ? { torch: torchResult } : {}),
+      ...(brain ? { brainjs: brain } : {}),
+      ...(ortMs !== undefined
+        ? {
+            onnxruntime: {
+              inferMs: ortMs,
+              inferTokensPerSecond: (1000 * config.batch * config.length) / ortMs,
+            },
+          }
+        : {}),
       ratios: {
         trainVsTfLayers: tfLayers.trainMs / gated.trainMs,
         inferVsTfLayers: tfLayers.inferMs / gated.inferMs,
@@ -155,6 +195,13 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
           ? {
               trainVsTorch: torchResult.trainMs / gated.trainMs,
               inferVsTorch: torchResult.inferMs / gated.inferMs,
+            }
+          : {}),
+        ...(ortMs !== undefined ? { inferVsOnnxruntime: ortMs / gated.inferMs } : {}),
+        ...(brain
+          ? {
+              trainVsBrainjs: brain.trainMs / gated.trainMs,
+              inferVsBrainjs: brain.inferMs / gated.inferMs,
             }
           : {}),
       },
@@ -191,11 +238,29 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
             note: 'subprocess, CPU',
           }
         : { measured: false, note: torch.note },
-      'onnxruntime-node': {
-        measured: false,
-        note: 'not measured yet: the ONNX export and inference harness is still to be written',
-      },
-      'brain.js': { measured: false, note: 'not measured yet' },
+      'onnxruntime-node':
+        'ort' in onnxruntime && onnxMs.some((ms) => ms !== undefined)
+          ? {
+              version: onnxruntime.version,
+              threads: ORT_THREADS,
+              measured: true,
+              note: 'inference only: the PyTorch layer exported to ONNX (opset 14), run with onnxruntime-node',
+            }
+          : {
+              measured: false,
+              note:
+                'note' in onnxruntime
+                  ? onnxruntime.note
+                  : 'needs PyTorch to export the layers to ONNX',
+            },
+      'brain.js':
+        'brain' in brainjs
+          ? {
+              version: brainjs.version,
+              measured: true,
+              note: "LSTMTimeStep/GRUTimeStep/RNNTimeStep at the headline size: one training pass over the batch's sequences, and a forward run of each",
+            }
+          : { measured: false, note: brainjs.note },
     },
     entries,
     memory,
@@ -230,11 +295,12 @@ function measureTorch(
   configs: SpeedConfig[],
   warmup: number,
   reps: number,
+  onnxDir?: string,
 ): {
   measured: boolean;
   version?: string;
   threads?: number;
-  results?: Array<{ trainMs: number; inferMs: number }>;
+  results?: Array<{ trainMs: number; inferMs: number; onnx?: string }>;
   note: string;
 } {
   const python = findTorchPython();
@@ -244,14 +310,14 @@ function measureTorch(
       note: "python3 -c 'import torch' failed: install python3-torch (and libopenblas0-pthread) to compare",
     };
   const output = execFileSync(python, [join(here, '..', '..', 'python', 'speed_torch.py')], {
-    input: JSON.stringify({ configs, warmup, reps }),
+    input: JSON.stringify({ configs, warmup, reps, ...(onnxDir ? { onnxDir } : {}) }),
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
   const parsed = JSON.parse(output) as {
     torch: string;
     threads: number;
-    results: Array<{ trainMs: number; inferMs: number }>;
+    results: Array<{ trainMs: number; inferMs: number; onnx?: string }>;
   };
   return {
     measured: true,

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { SpeedConfig } from './subjects';
+
+/** The parts of onnxruntime-node's API the peer uses. */
+interface OrtTensor {
+  dims: readonly number[];
+}
+interface Ort {
+  env: { versions?: { common?: string } };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
+  InferenceSession: {
+    create(
+      path: string,
+      options: { intraOpNumThreads: number; interOpNumThreads: number },
+    ): Promise<{
+      run(feeds: Record<string, OrtTensor>): Promise<unknown>;
+      release(): Promise<void>;
+    }>;
+  };
+}
+
+export const ORT_THREADS = 2;
+
+/**
+ * onnxruntime-node, if it can be found: at `ONNXRUNTIME_NODE` (a package folder), or
+ * resolvable from here. It is not a dependency of the workspace (its package is 113 MB with the
+ * binaries of every platform); the bench README says how to install it on the side.
+ */
+export function loadOnnxruntime(): { ort: Ort; version: string } | { note: string } {
+  const explicit = process.env.ONNXRUNTIME_NODE;
+  if (explicit && !existsSync(join(explicit, 'package.json')))
+    return { note: `ONNXRUNTIME_NODE is ${explicit}, which holds no package.json` };
+  const require = createRequire(import.meta.url);
+  try {
+    const ort = require(explicit ?? 'onnxruntime-node') as Ort;
+    const version = (
+      require(join(explicit ?? 'onnxruntime-node', 'package.json')) as { version: string }
+    ).version;
+    return { ort, version };
+  } catch {
+    return {
+      note: 'onnxruntime-node not found: install it on the side and set ONNXRUNTIME_NODE (see the bench README)',
+    };
+  }
+}
+
+/** Median inference time of an exported layer, on an input of the config's shape. */
+export async function onnxInferMs(
+  ort: Ort,
+  path: string,
+  config: SpeedConfig,
+  warmup: number,
+  reps: number,
+): Promise<number> {
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: ORT_THREADS,
+    interOpNumThreads: 1,
+  });
+  const size = config.batch * config.length * config.input;
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = Math.sin(i * 12.9898) * 0.5; // any fixed values
+  const x = new ort.Tensor('float32', data, [config.batch, config.length, config.input]);
+  for (let i = 0; i < warmup; i++) await session.run({ x });
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    await session.run({ x });
+    times.push(performance.now() - started);
+  }
+  await session.release();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
