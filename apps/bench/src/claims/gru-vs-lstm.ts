@@ -1,4 +1,4 @@
-import { reverseTask, Vocab } from '@gated/datasets';
+import { exactMatch, reverseTask, Vocab } from '@gated/datasets';
 import { type Example, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
 
 export interface Seq2SeqRace {
@@ -52,14 +52,12 @@ export async function gruVsLstmOnReversal(quick: boolean): Promise<Seq2SeqRace> 
       model,
       encoded.map((e) => e.source),
     );
-    const hits = hypotheses.filter((h, i) => {
-      const target = encoded[i]!.target;
-      return h.tokens.length === target.length && h.tokens.every((t, j) => t === target[j]);
-    }).length;
     cells.push({
       cell,
       parameters: model.numParameters(),
-      exactMatch: hits / encoded.length,
+      exactMatch: exactMatch(
+        hypotheses.map((h, i) => ({ prediction: h.tokens, references: [encoded[i]!.target] })),
+      ),
       seconds,
       msPerStep: (1000 * seconds) / steps,
     });

@@ -7,6 +7,19 @@ import {
 } from '../../../demo/src/engine/sequence-classifier';
 import type { Progress } from '../progress';
 
+/** The recall classifier every run of claim 3 starts from (the same seed for every cell). */
+function recallModel(cell: ClassifierCell, quick: boolean, inputNoise = 0): SequenceClassifier {
+  return new SequenceClassifier({
+    cell,
+    vocabSize: RECALL_TOKENS.length,
+    embeddingSize: 8,
+    hiddenSize: quick ? 4 : 32,
+    classes: RECALL_KEYS,
+    seed: 11,
+    inputNoise,
+  });
+}
+
 /** One cell's from-scratch runs: a fresh model per distance, the same number of steps each. */
 export interface ScratchRuns {
   /** Held-out accuracy (256 sequences) after training at that distance only. */
@@ -29,14 +42,7 @@ export async function recallFromScratch(
   const accuracy: number[] = [];
   const seconds: number[] = [];
   for (const distance of distances) {
-    const model = new SequenceClassifier({
-      cell,
-      vocabSize: RECALL_TOKENS.length,
-      embeddingSize: 8,
-      hiddenSize: options.quick ? 4 : 32,
-      classes: RECALL_KEYS,
-      seed: 11,
-    });
+    const model = recallModel(cell, options.quick);
     const optimizer = tf.train.adam(3e-3);
     const started = performance.now();
     for (let step = 0; step < options.steps; step++) {
@@ -95,15 +101,7 @@ export async function memoryHorizon(
   options: HorizonOptions,
 ): Promise<HorizonRun> {
   const distances = horizonDistances(options.quick);
-  const model = new SequenceClassifier({
-    cell,
-    vocabSize: RECALL_TOKENS.length,
-    embeddingSize: 8,
-    hiddenSize: options.quick ? 4 : 32,
-    classes: RECALL_KEYS,
-    seed: 11,
-    inputNoise: options.inputNoise,
-  });
+  const model = recallModel(cell, options.quick, options.inputNoise);
   const optimizer = tf.train.adam(3e-3);
   const started = performance.now();
   const stepTimes: number[] = [];

@@ -325,7 +325,6 @@ async function memoryAndRace(
       steps: noisy.lstm.steps,
     },
   };
-  const [gru, lstm] = reversal.cells;
   return {
     memoryHorizon: {
       distances,

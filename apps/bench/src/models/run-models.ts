@@ -5,6 +5,7 @@ import { describeMachine, type MachineDescription } from '../machine';
 import {
   datesRecipe,
   datesTask,
+  G2P_TOTAL_STEPS,
   g2pRecipe,
   g2pTask,
   scoreTextModel,
@@ -227,6 +228,12 @@ export function modelsMarkdown(results: ModelResults): string {
       `| distance | ${r.accuracy.map((a) => a.distance).join(' | ')} |`,
       `| --- | ${r.accuracy.map(() => '---:').join(' | ')} |`,
       `| accuracy % | ${r.accuracy.map((a) => (100 * a.accuracy).toFixed(1)).join(' | ')} |`,
+    );
+  }
+  if (results.models.some((m) => m.task === 'g2p' && !results.quick)) {
+    lines.push(
+      '',
+      `Recipe (\`g2pRecipe\` in \`src/models/demo-tasks.ts\`): bidirectional LSTM encoder and Bahdanau-attention LSTM decoder, 256 wide, embeddings 64, dropout 0.2; batch 64, Adam 2e-3, 500 warm-up steps, then cosine decay to 2% at step ${G2P_TOTAL_STEPS.toLocaleString('en-US')}. The first 5,030 steps ran under a 60,000-step cosine, which was then shortened (a resumed run takes the recipe's schedule). Training time is wall time on this machine, over three resumed runs, one core (the wasm backend is single-threaded in Node).`,
     );
   }
   if (results.models.some((m) => m.task === 'g2p')) {

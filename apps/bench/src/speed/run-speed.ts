@@ -153,11 +153,17 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     }
   if (onnxDir) rmSync(onnxDir, { recursive: true, force: true });
   const brainjs = loadBrainjs();
-  const brainMs = grid.map(({ config, headline }) =>
-    'brain' in brainjs && headline
-      ? brainjsMs(brainjs.brain, config, 1, options.quick ? 1 : 3)
-      : undefined,
-  );
+  const brainFailures: string[] = [];
+  const brainMs = grid.map(({ config, headline }) => {
+    if (!('brain' in brainjs) || !headline) return undefined;
+    try {
+      return brainjsMs(brainjs.brain, config, 1, options.quick ? 1 : 3);
+    } catch (error) {
+      // brain.js throws when its training error becomes NaN: no time is reported for that kind.
+      brainFailures.push(`${describe(config)}: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
   const entries: SpeedEntry[] = grid.map(({ config, headline }, i) => {
     const subject = gatedSubject(config);
     const [trainMs, inferMs] = measure(subject, warmup, reps);
@@ -258,7 +264,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
           ? {
               version: brainjs.version,
               measured: true,
-              note: "LSTMTimeStep/GRUTimeStep/RNNTimeStep at the headline size: one training pass over the batch's sequences, and a forward run of each",
+              note: `LSTMTimeStep/GRUTimeStep/RNNTimeStep at the headline size: one training pass over the batch's sequences, and a forward run of each${brainFailures.length > 0 ? `; failed: ${brainFailures.join('; ')}` : ''}`,
             }
           : { measured: false, note: brainjs.note },
     },
