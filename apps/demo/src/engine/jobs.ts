@@ -1,5 +1,12 @@
-import { copyTask, dateTask, Vocab } from '@gated/datasets';
-import { type Example, evaluate, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
+import { copyTask, dateTask, exactMatch, Vocab } from '@gated/datasets';
+import {
+  type Example,
+  evaluate,
+  greedyDecode,
+  Seq2Seq,
+  Trainer,
+  type TrainingEvent,
+} from '@gated/seq2seq';
 import * as tf from '@tensorflow/tfjs';
 import { classifierAccuracy, classifierStep } from './classifier-training';
 import type { JobEvent, JobResult, JobSpec } from './protocol';
@@ -8,6 +15,18 @@ import { SequenceClassifier } from './sequence-classifier';
 import { TextModel } from './text-model';
 
 export type Emit = (event: JobEvent) => void;
+
+/** Emits a `loss` event per training step, with the wall time since the previous one. */
+function lossEmitter(emit: Emit): (event: TrainingEvent) => boolean {
+  let last = performance.now();
+  return (event) => {
+    if (event.type !== 'step') return false;
+    const now = performance.now();
+    emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
+    last = now;
+    return true;
+  };
+}
 
 /** Lets the worker read its message queue (a stop request) between steps. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -120,23 +139,18 @@ export async function bottleneckJob(
         model,
         examples.map((e) => e.source),
       );
-      const hits = hypotheses.filter((h, i) => {
-        const target = examples[i]!.target;
-        return h.tokens.length === target.length && h.tokens.every((t, j) => t === target[j]);
-      }).length;
-      return hits / examples.length;
+      return exactMatch(
+        hypotheses.map((h, i) => ({ prediction: h.tokens, references: [examples[i]!.target] })),
+      );
     });
-  let last = performance.now();
+  const emitLoss = lossEmitter(emit);
   try {
     const { state } = await trainer.fit({
       train: train.map(encode),
       maxSteps: spec.steps,
       signal,
       onProgress: (event) => {
-        if (event.type !== 'step') return;
-        const now = performance.now();
-        emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
-        last = now;
+        if (!emitLoss(event) || event.type !== 'step') return;
         if (event.step % 50 === 0 || event.step === spec.steps)
           emit({ kind: 'exact-by-length', step: event.step, lengths, exactMatch: exactByLength() });
       },
@@ -181,17 +195,14 @@ export async function datesJob(
   });
   const trainer = new Trainer(model, { batchSize: 32, learningRate: 5e-3, seed: 2 });
   const validation = dev.map(encode);
-  let last = performance.now();
+  const emitLoss = lossEmitter(emit);
   try {
     const { state } = await trainer.fit({
       train: train.map(encode),
       maxSteps: spec.steps,
       signal,
       onProgress: (event) => {
-        if (event.type !== 'step') return;
-        const now = performance.now();
-        emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
-        last = now;
+        if (!emitLoss(event) || event.type !== 'step') return;
         if (event.step % 50 === 0 || event.step === spec.steps)
           emit({
             kind: 'evaluation',

@@ -93,7 +93,13 @@ export class SequenceClassifier extends Module {
     const x = this.embedding.forward(tokens) as Tensor3D;
     const std = this.config.inputNoise ?? 0;
     if (std <= 0) return x;
-    const noise = tf.randomNormal(x.shape, 0, std, 'float32', this.config.seed * 1_000_003 + this.noiseCalls++);
+    const noise = tf.randomNormal(
+      x.shape,
+      0,
+      std,
+      'float32',
+      this.config.seed * 1_000_003 + this.noiseCalls++,
+    );
     return tf.add(x, noise) as Tensor3D;
   }
 
