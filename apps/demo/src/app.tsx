@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { BackendInfo, BackendPreference } from './engine/backend';
 import { Engine } from './engine/client';
+import type { BackendInfo, BackendPreference } from './engine/protocol';
 import { AttentionSection } from './sections/attention-section';
 import { BottleneckSection } from './sections/bottleneck-section';
 import { CompareSection } from './sections/compare-section';

@@ -1,7 +1,7 @@
 import { GRU, LSTM, RNN } from '@gated/cells';
 import { copyTask, Vocab } from '@gated/datasets';
 import { type AttentionKind, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
-import * as tf from '@tensorflow/tfjs';
+import { gradientNormsByDistance } from '../../../demo/src/engine/gradient-norms';
 import { describeMachine, type MachineDescription } from '../machine';
 import { TextModel } from '../models/text-model';
 import type { Progress } from '../progress';
@@ -151,27 +151,14 @@ function parameterCounts(): ClaimsResults['parameterCounts'] {
 function vanishingGradients(quick: boolean): ClaimsResults['vanishingGradients'] {
   const length = quick ? 20 : 100;
   const seeds = quick ? 2 : 5;
-  const [input, hidden, batch] = [8, 32, 16];
   const norms: Record<'rnn' | 'lstm' | 'gru', number[]> = { rnn: [], lstm: [], gru: [] };
   for (const kind of ['rnn', 'lstm', 'gru'] as const) {
+    // The mean over seeds of input 8, hidden 32, batch 16 layers (the demo draws the same).
     const sums = new Float64Array(length);
-    for (let seed = 1; seed <= seeds; seed++) {
-      const Layer = kind === 'lstm' ? LSTM : kind === 'gru' ? GRU : RNN;
-      const layer = new Layer({ inputSize: input, hiddenSize: hidden, batchFirst: true, seed });
-      const x = tf.variable(tf.randomNormal([batch, length, input], 0, 1, 'float32', seed));
-      const w = tf.randomNormal([batch, hidden], 0, 1, 'float32', seed + 100);
-      const { value, grads } = tf.variableGrads(() => {
-        const { hN } = layer.forward(x as tf.Tensor3D);
-        return tf.sum(tf.mul(tf.squeeze(hN, [0]), w)) as tf.Scalar; // a loss on the last step only
-      }, [x]);
-      const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(grads[x.name]!), [0, 2]))); // ‖∂L/∂x_t‖ per t
-      const perStep = norm.dataSync();
-      norm.dispose();
-      for (let t = 0; t < length; t++)
-        sums[length - 1 - t] = (sums[length - 1 - t] ?? 0) + perStep[t]! / seeds;
-      tf.dispose([value, ...Object.values(grads), x, w]);
-      layer.dispose();
-    }
+    for (let seed = 1; seed <= seeds; seed++)
+      gradientNormsByDistance(kind, { length, seed }).forEach((norm, d) => {
+        sums[d] = (sums[d] ?? 0) + norm / seeds;
+      });
     norms[kind] = Array.from(sums);
   }
   const distances = Array.from({ length }, (_, d) => d);

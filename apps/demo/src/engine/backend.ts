@@ -3,19 +3,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-
-/** `auto`: WebGL on a hardware GPU, else wasm (threaded SIMD when the page is cross-origin isolated). */
-export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
-
-export interface BackendInfo {
-  /** The active TensorFlow.js backend: `webgl`, `wasm` or `cpu`. */
-  name: string;
-  /** wasm threads (1 without cross-origin isolation). */
-  threads: number;
-  crossOriginIsolated: boolean;
-  /** Why this backend, in words. */
-  reason: string;
-}
+import type { BackendInfo, BackendPreference } from './protocol';
 
 /** Whether WebGL here runs on a real GPU (not a software rasteriser such as SwiftShader). */
 function hardwareWebGL(): boolean {

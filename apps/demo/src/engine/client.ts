@@ -1,5 +1,4 @@
-import type { BackendPreference } from './backend';
-import type { JobEvent, JobSpec, Reply, Request, Results } from './protocol';
+import type { BackendPreference, JobEvent, JobSpec, Reply, Request, Results } from './protocol';
 
 type Pending = {
   resolve: (value: unknown) => void;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadClassifier, saveClassifier } from './classifier-training';
 import { countParameters, gradientNorms } from './gradient-norms';
-import { compareJob } from './jobs';
+import { BOTTLENECK_LENGTHS, bottleneckJob, compareJob } from './jobs';
 import type { JobEvent } from './protocol';
 import { parseRecallSequence, RECALL_TOKENS, recallBatch } from './recall-data';
 import { SequenceClassifier } from './sequence-classifier';
@@ -137,5 +137,23 @@ describe('analysis for the LSTM and GRU sections', () => {
     await expect(compareJob({ ...spec, distance: 0 }, () => {}, controller.signal)).rejects.toThrow(
       'distance must be an integer from 1 to 200, got 0',
     );
+  });
+
+  it('trains the bottleneck model, reports exact match per length at the last step, and leaves no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const events: JobEvent[] = [];
+    const result = await bottleneckJob(
+      { kind: 'bottleneck', reverseSource: true, steps: 3 },
+      (event) => events.push(event),
+      new AbortController().signal,
+    );
+    expect(result).toEqual({ reason: 'finished', steps: 3 });
+    expect(events.filter((e) => e.kind === 'loss').map((e) => e.step)).toEqual([1, 2, 3]);
+    const report = events.find((e) => e.kind === 'exact-by-length');
+    expect(report).toMatchObject({ step: 3, lengths: BOTTLENECK_LENGTHS });
+    if (report?.kind !== 'exact-by-length') throw new Error('no exact-match report');
+    expect(report.exactMatch).toHaveLength(12);
+    for (const share of report.exactMatch) expect(share >= 0 && share <= 1).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -3,34 +3,48 @@ import type { Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import type { GradientNorms, ParameterCounts } from './protocol';
 
+export type RecurrentKind = 'rnn' | 'lstm' | 'gru';
+
 /**
- * ‖∂loss/∂x_t‖ against the distance from the loss, for freshly initialised RNN, LSTM and GRU
- * layers (input 8, hidden 32, batch 4, seeded): the loss is the sum of the last hidden state, so
- * the gradient reaching x_t has travelled through `T − 1 − t` recurrent steps (Bengio et al. 1994;
- * Hochreiter & Schmidhuber 1997).
+ * ‖∂loss/∂x_t‖ for each t, indexed by distance from the loss (index 0 = the last input), for a
+ * freshly initialised layer (PyTorch initialisation, seeded). The loss is a fixed random
+ * projection of the last hidden state, so the gradient reaching x_t has travelled through
+ * `T − 1 − t` recurrent steps (Bengio et al. 1994; Hochreiter & Schmidhuber 1997).
  */
-export function gradientNorms(length: number): GradientNorms {
-  const input = tf.randomNormal([4, length, 8], 0, 1, 'float32', 11) as Tensor3D;
-  const options = { inputSize: 8, hiddenSize: 32, batchFirst: true, seed: 5 };
-  const layers = { rnn: new RNN(options), lstm: new LSTM(options), gru: new GRU(options) };
-  const distances = Array.from({ length }, (_, d) => d);
-  const result: GradientNorms = { distances, rnn: [], lstm: [], gru: [] };
+export function gradientNormsByDistance(
+  kind: RecurrentKind,
+  options: { length: number; seed: number; batch?: number; input?: number; hidden?: number },
+): number[] {
+  const { length, seed, batch = 16, input = 8, hidden = 32 } = options;
+  const Layer = kind === 'lstm' ? LSTM : kind === 'gru' ? GRU : RNN;
+  const layer = new Layer({ inputSize: input, hiddenSize: hidden, batchFirst: true, seed });
+  const x = tf.randomNormal([batch, length, input], 0, 1, 'float32', seed) as Tensor3D;
+  const w = tf.randomNormal([batch, hidden], 0, 1, 'float32', seed + 100);
   try {
-    for (const name of ['rnn', 'lstm', 'gru'] as const) {
-      const layer = layers[name];
-      const norms = tf.tidy(() => {
-        const gradient = tf.grad((x: tf.Tensor) => layer.forward(x as Tensor3D).hN.sum())(input);
-        return gradient.square().sum([0, 2]).sqrt(); // [T]
-      });
-      const values = Array.from(norms.dataSync());
-      norms.dispose();
-      result[name] = distances.map((d) => values[length - 1 - d] ?? 0);
-    }
+    const norms = tf.tidy(() => {
+      const gradient = tf.grad((xs: tf.Tensor) =>
+        tf.sum(tf.mul(tf.squeeze(layer.forward(xs as Tensor3D).hN, [0]), w)),
+      )(x);
+      return tf.sqrt(tf.sum(tf.square(gradient), [0, 2])); // [T]
+    });
+    const perStep = norms.dataSync();
+    norms.dispose();
+    return Array.from({ length }, (_, d) => perStep[length - 1 - d] ?? 0);
   } finally {
-    input.dispose();
-    for (const layer of Object.values(layers)) layer.dispose();
+    tf.dispose([x, w]);
+    layer.dispose();
   }
-  return result;
+}
+
+/** The demo's chart: RNN, LSTM and GRU at `length` steps (input 8, hidden 32, batch 4, seed 5). */
+export function gradientNorms(length: number): GradientNorms {
+  const at = (kind: RecurrentKind) => gradientNormsByDistance(kind, { length, seed: 5, batch: 4 });
+  return {
+    distances: Array.from({ length }, (_, d) => d),
+    rnn: at('rnn'),
+    lstm: at('lstm'),
+    gru: at('gru'),
+  };
 }
 
 /** Parameters of one RNN, LSTM and GRU layer of the given sizes, counted from real layers. */

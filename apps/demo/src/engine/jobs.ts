@@ -16,16 +16,32 @@ import { TextModel } from './text-model';
 
 export type Emit = (event: JobEvent) => void;
 
-/** Emits a `loss` event per training step, with the wall time since the previous one. */
-function lossEmitter(emit: Emit): (event: TrainingEvent) => boolean {
+/**
+ * `trainer.fit` for a page job: a `loss` event per step (with the wall time since the previous
+ * one) and `report(step)`'s event every 50 steps and at the last; stops when `signal` aborts.
+ */
+async function fitJob(
+  trainer: Trainer,
+  train: readonly Example[],
+  steps: number,
+  signal: AbortSignal,
+  emit: Emit,
+  report: (step: number) => JobEvent,
+): Promise<JobResult> {
   let last = performance.now();
-  return (event) => {
-    if (event.type !== 'step') return false;
-    const now = performance.now();
-    emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
-    last = now;
-    return true;
-  };
+  const { state } = await trainer.fit({
+    train,
+    maxSteps: steps,
+    signal,
+    onProgress: (event: TrainingEvent) => {
+      if (event.type !== 'step') return;
+      const now = performance.now();
+      emit({ kind: 'loss', step: event.step, loss: event.loss, millisecondsPerStep: now - last });
+      last = now;
+      if (event.step % 50 === 0 || event.step === steps) emit(report(event.step));
+    },
+  });
+  return { reason: state.step >= steps ? 'finished' : 'stopped', steps: state.step };
 }
 
 /** Lets the worker read its message queue (a stop request) between steps. */
@@ -143,19 +159,13 @@ export async function bottleneckJob(
         hypotheses.map((h, i) => ({ prediction: h.tokens, references: [examples[i]!.target] })),
       );
     });
-  const emitLoss = lossEmitter(emit);
   try {
-    const { state } = await trainer.fit({
-      train: train.map(encode),
-      maxSteps: spec.steps,
-      signal,
-      onProgress: (event) => {
-        if (!emitLoss(event) || event.type !== 'step') return;
-        if (event.step % 50 === 0 || event.step === spec.steps)
-          emit({ kind: 'exact-by-length', step: event.step, lengths, exactMatch: exactByLength() });
-      },
-    });
-    return { reason: state.step >= spec.steps ? 'finished' : 'stopped', steps: state.step };
+    return await fitJob(trainer, train.map(encode), spec.steps, signal, emit, (step) => ({
+      kind: 'exact-by-length',
+      step,
+      lengths,
+      exactMatch: exactByLength(),
+    }));
   } finally {
     trainer.dispose();
     model.dispose();
@@ -195,23 +205,12 @@ export async function datesJob(
   });
   const trainer = new Trainer(model, { batchSize: 32, learningRate: 5e-3, seed: 2 });
   const validation = dev.map(encode);
-  const emitLoss = lossEmitter(emit);
   try {
-    const { state } = await trainer.fit({
-      train: train.map(encode),
-      maxSteps: spec.steps,
-      signal,
-      onProgress: (event) => {
-        if (!emitLoss(event) || event.type !== 'step') return;
-        if (event.step % 50 === 0 || event.step === spec.steps)
-          emit({
-            kind: 'evaluation',
-            step: event.step,
-            exactMatch: evaluate(model, validation).exactMatch,
-          });
-      },
-    });
-    return { reason: state.step >= spec.steps ? 'finished' : 'stopped', steps: state.step };
+    return await fitJob(trainer, train.map(encode), spec.steps, signal, emit, (step) => ({
+      kind: 'evaluation',
+      step,
+      exactMatch: evaluate(model, validation).exactMatch,
+    }));
   } finally {
     trainer.dispose();
     keep(

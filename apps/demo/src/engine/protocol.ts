@@ -1,6 +1,18 @@
-import type { BackendInfo, BackendPreference } from './backend';
 import type { GateTraceValues } from './sequence-classifier';
 import type { Translation } from './text-model';
+
+/** `auto`: WebGL on a hardware GPU, else wasm (threaded SIMD when the page is cross-origin isolated). */
+export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** The active TensorFlow.js backend: `webgl`, `wasm` or `cpu`. */
+  name: string;
+  /** wasm threads (1 without cross-origin isolation). */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Why this backend, in words. */
+  reason: string;
+}
 
 /** The models the attention section can ask: shipped (`dates`, `g2p`) or trained in the page. */
 export type TranslatorName = 'dates' | 'g2p' | 'yours';

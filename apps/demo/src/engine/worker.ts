@@ -3,10 +3,10 @@
  * The demo's TensorFlow.js worker: every model lives here, so training never blocks the page.
  * Requests arrive as `Request`s; answers and training progress leave as `Reply`s.
  */
-import { type BackendInfo, initBackend } from './backend';
+import { initBackend } from './backend';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { bottleneckJob, compareJob, datesJob } from './jobs';
-import type { Reply, Request, TranslatorName } from './protocol';
+import type { BackendInfo, Reply, Request, TranslatorName } from './protocol';
 import { RecallGates } from './recall-gates';
 import { TextModel } from './text-model';
 
