@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { transposedWeight } from './transposed-weights';
+import { product } from './wasm-matmul';
 
 /*
  * Matrix products whose gradients avoid transposed matmuls. tfjs differentiates a @ b with
@@ -21,10 +21,10 @@ export const linearProduct = tf.customGrad(((...args: unknown[]) => {
   const [x, weight, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
   save([x, weight]);
   return {
-    value: tf.matMul(x, transposedWeight(weight) as Tensor2D),
+    value: product(x, weight, { bTransposed: true }),
     gradFunc: (dy: Tensor, [savedX, savedWeight]: Tensor[]) => [
-      tf.matMul(dy as Tensor2D, savedWeight as Tensor2D),
-      tf.matMul(tf.transpose(dy as Tensor2D), savedX as Tensor2D),
+      product(dy as Tensor2D, savedWeight as Tensor2D),
+      product(tf.transpose(dy as Tensor2D), savedX as Tensor2D),
     ],
   };
 }) as never) as (x: Tensor2D, weight: Tensor) => Tensor2D;

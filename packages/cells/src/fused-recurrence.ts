@@ -6,6 +6,13 @@ import type { CellState } from './recurrent-step';
 import { type Nonlinearity, rnnStep } from './rnn-step';
 import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
+import { product } from './wasm-matmul';
+import {
+  type RecurrenceAttrs,
+  runBackwardKernel,
+  runForwardKernel,
+  wasmRecurrenceAvailable,
+} from './wasm-recurrence';
 
 /** Which recurrence, and its sizes. */
 export interface FusedRecurrence {
@@ -50,19 +57,36 @@ export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): Fus
   const { steps, batch, hidden, outputSize } = spec;
   const names = ['projected', 'h0', 'c0', 'weightHh', 'biasHh', 'weightHr', 'mask'] as const;
   const present = names.filter((n) => inputs[n] !== undefined);
+  // On wasm, the whole loop is one kernel each way (wasm-recurrence.ts); elsewhere, tfjs ops.
+  const kernel: RecurrenceAttrs | undefined =
+    !inputs.weightHr && wasmRecurrenceAvailable()
+      ? {
+          kind: spec.kind,
+          relu: spec.nonlinearity === 'relu',
+          steps,
+          batch,
+          hidden,
+          training: recordingGradients(),
+        }
+      : undefined;
   const op = tf.customGrad(((...args: unknown[]) => {
     const save = args.at(-1) as tf.GradSaveFunc;
     const given = Object.fromEntries(
       present.map((n, i) => [n, args[i] as Tensor]),
     ) as unknown as FusedInputs;
-    const { flat, saved } = forward(spec, given, given.mask);
+    const { flat, saved } = kernel
+      ? kernelForward(kernel, given)
+      : forward(spec, given, given.mask);
     // The mask is an input only so that it is kept alive for the backward pass.
     save(given.mask ? [...saved, given.mask] : saved);
     return {
       value: flat,
       gradFunc: (dy: Tensor, kept: Tensor[]) => {
         const mask = given.mask ? (kept.at(-1) as Tensor3D) : undefined;
-        const grads = backward(spec, given, mask, dy, given.mask ? kept.slice(0, -1) : kept);
+        const savedOnly = given.mask ? kept.slice(0, -1) : kept;
+        const grads = kernel
+          ? kernelBackward(kernel, given, mask, dy, savedOnly)
+          : backward(spec, given, mask, dy, savedOnly);
         if (mask) grads.mask = tf.zeros(mask.shape);
         return present.map((n) => grads[n]!);
       },
@@ -78,6 +102,58 @@ export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): Fus
   if (spec.kind === 'lstm')
     result.c = tf.reshape(tf.slice(flat, [hEnd], [batch * hidden]), [batch, hidden]);
   return result;
+}
+
+function kernelForward(
+  attrs: RecurrenceAttrs,
+  given: FusedInputs,
+): { flat: Tensor; saved: Tensor[] } {
+  const { projected, h0, c0, weightHh, biasHh, mask } = given;
+  const run = runForwardKernel(attrs, { projected, h0, c0, weightHh, biasHh, mask });
+  const parts = [run.output, run.h, ...(run.c ? [run.c] : [])];
+  const flat = tf.concat(parts.map((t) => tf.reshape(t, [-1])));
+  tf.dispose(parts);
+  return { flat, saved: run.kept };
+}
+
+/**
+ * The gradients from the backward kernel, which returns the gradient of the input projection and
+ * of the initial state; the weight gradient over all steps is one product here:
+ * dW_hh = DZᵀ · H_prev, with DZ the gradient of each step's recurrent term.
+ */
+function kernelBackward(
+  attrs: RecurrenceAttrs,
+  given: FusedInputs,
+  mask: Tensor3D | undefined,
+  dy: Tensor,
+  kept: Tensor[],
+): Grads {
+  const { steps, batch, hidden, kind } = attrs;
+  const outputEnd = steps * batch * hidden;
+  const dOut = tf.slice(dy, [0], [outputEnd]);
+  const dh = tf.reshape(tf.slice(dy, [outputEnd], [batch * hidden]), [batch, hidden]);
+  const dc =
+    kind === 'lstm'
+      ? tf.reshape(tf.slice(dy, [outputEnd + batch * hidden], [batch * hidden]), [batch, hidden])
+      : undefined;
+  const [first, second, third, fourth] = kept;
+  const hPrev = tf.reshape(kind === 'lstm' ? third! : second!, [steps * batch, hidden]);
+  const weightGradient = (dRecurrent: Tensor) =>
+    // (Hprevᵀ · DZ)ᵀ: transposing the narrow H_prev and the small product beats transposing DZ.
+    tf.transpose(product(tf.transpose(hPrev) as Tensor2D, dRecurrent as Tensor2D));
+  const inputs = { weightHh: given.weightHh, dOut, dh, dc, mask };
+  if (kind === 'lstm') {
+    const [dz, dh0, dc0] = runBackwardKernel(attrs, [first!, second!, fourth!], inputs);
+    return { projected: dz, h0: dh0, c0: dc0, weightHh: weightGradient(dz!) };
+  }
+  if (kind === 'gru') {
+    const [dx, dRecurrent, dh0] = runBackwardKernel(attrs, [first!, second!], inputs);
+    const grads: Grads = { projected: dx, h0: dh0, weightHh: weightGradient(dRecurrent!) };
+    if (given.biasHh) grads.biasHh = tf.sum(dRecurrent!, 0);
+    return grads;
+  }
+  const [dPre, dh0] = runBackwardKernel(attrs, [first!], inputs);
+  return { projected: dPre, h0: dh0, weightHh: weightGradient(dPre!) };
 }
 
 /** The step math of each kind: new state, and what its backward needs, per step. */

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { RECURRENCE_WASM, RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
+
+/*
+ * Our WebAssembly module (wasm/recurrence.c), attached to the heap of tfjs-backend-wasm so that
+ * its kernels read and write tfjs tensors in place. Set GATED_WASM_KERNELS=off in the
+ * environment, or `tf.env().set('GATED_WASM_KERNELS', false)`, to run the op-by-op paths
+ * instead (for comparison; the results agree to float rounding).
+ */
+
+const FLAG = 'GATED_WASM_KERNELS';
+
+tf.env().registerFlag(
+  FLAG,
+  () => !(typeof process !== 'undefined' && process.env?.[FLAG] === 'off'),
+);
+
+/** The module's exports: every pointer is a byte offset into the tfjs heap. */
+export interface GatedWasm {
+  pack_panels(K: number, N: number, b: number, transposed: number, packed: number): void;
+  matmul(...args: number[]): void;
+  lstm_forward(...args: number[]): void;
+  lstm_backward(...args: number[]): void;
+  gru_forward(...args: number[]): void;
+  gru_backward(...args: number[]): void;
+  rnn_forward(...args: number[]): void;
+  rnn_backward(...args: number[]): void;
+}
+
+interface EmscriptenModule {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  HEAPF32: Float32Array;
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
+export interface WasmBackend {
+  wasm: EmscriptenModule;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+const attached = new WeakMap<object, GatedWasm | null>();
+
+/** The module bound to this backend's heap, or null when that heap cannot be reached. */
+export function gatedWasm(backend: WasmBackend): GatedWasm | null {
+  const known = attached.get(backend.wasm);
+  if (known !== undefined) return known;
+  let result: GatedWasm | null = null;
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  if (memory instanceof WebAssembly.Memory) {
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    try {
+      const bytes = decodeBase64(shared ? RECURRENCE_WASM_SHARED : RECURRENCE_WASM);
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+        env: { memory },
+      });
+      result = instance.exports as unknown as GatedWasm;
+    } catch {
+      result = null; // e.g. synchronous compilation refused on a browser's main thread
+    }
+  }
+  attached.set(backend.wasm, result);
+  return result;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const registered = new Set<string>();
+
+/**
+ * Whether our wasm kernels can run now: the active backend is wasm, the flag is on and the module
+ * attached to the backend's heap. Registers `kernels` (name → function) for wasm on first use.
+ */
+export function gatedWasmReady(kernels: Record<string, tf.KernelFunc>): boolean {
+  if (tf.getBackend() !== 'wasm' || !tf.env().getBool(FLAG)) return false;
+  if (!gatedWasm(tf.backend() as unknown as WasmBackend)) return false;
+  for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+    if (registered.has(kernelName)) continue;
+    registered.add(kernelName);
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  return true;
+}
+
+/** The heap offset of a tensor's data, 0 (null) for a missing optional input. */
+export function heapPointer(backend: WasmBackend, info: tf.TensorInfo | undefined): number {
+  return info ? backend.dataIdMap.get(info.dataId).memoryOffset : 0;
+}
+
+/** Temporary heap floats for the duration of one kernel, freed whatever happens. */
+export function withScratch<T>(
+  backend: WasmBackend,
+  floats: number[],
+  run: (pointers: number[]) => T,
+): T {
+  const pointers = floats.map((n) => backend.wasm._malloc(Math.max(1, n) * 4));
+  try {
+    return run(pointers);
+  } finally {
+    for (const p of pointers) backend.wasm._free(p);
+  }
+}
+
+/** Floats of a [K, N] matrix packed into 8-column panels (the last one zero-padded). */
+export function packedFloats(K: number, N: number): number {
+  return Math.ceil(N / 8) * 8 * K;
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectNoLeaks } from '../test/fixtures';
+import { GRU } from './gru';
+import { LSTM } from './lstm';
+import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
+import { RNN } from './rnn';
+import { product } from './wasm-matmul';
+
+const FLAG = 'GATED_WASM_KERNELS';
+const onWasm = tf.getBackend() === 'wasm';
+const maxDiff = (a: Tensor, b: Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+
+afterEach(() => tf.env().set(FLAG, true));
+
+/** Runs `body` with our wasm kernels on or off, and the kernel names tfjs ran. */
+async function run<T>(kernels: boolean, body: () => T): Promise<{ value: T; names: string[] }> {
+  tf.env().set(FLAG, kernels);
+  let value: T | undefined;
+  const profile = await tf.profile(() => {
+    value = body();
+    return [] as unknown as tf.TensorContainer;
+  });
+  return { value: value as T, names: profile.kernelNames };
+}
+
+type Layer = LSTM | GRU | RNN;
+
+/** Outputs, final states and the gradients of every parameter and of x, as arrays. */
+function forwardAndGradients(layer: Layer, x: Tensor3D, lengths?: number[]): Float32Array[] {
+  return tf.tidy(() => {
+    const parameters = layer.parameters();
+    const loss = () => {
+      const result = layer.forward(x, lengths ? { lengths } : {}) as {
+        output: Tensor;
+        hN: Tensor;
+        cN?: Tensor;
+      };
+      // Weights on every output element so that each gradient path is exercised.
+      const weights = tf.linspace(-1, 1, result.output.size).reshape(result.output.shape);
+      let total = tf.add(tf.sum(tf.mul(result.output, weights)), tf.sum(tf.square(result.hN)));
+      if (result.cN) total = tf.add(total, tf.sum(tf.mul(result.cN, 0.5)));
+      return total as tf.Scalar;
+    };
+    const { grads } = tf.variableGrads(loss, parameters as tf.Variable[]);
+    const dx = tf.grad((input: Tensor) => {
+      const r = layer.forward(input as Tensor3D, lengths ? { lengths } : {});
+      return tf.sum(tf.square(r.output));
+    })(x);
+    const result = layer.forward(x, lengths ? { lengths } : {}) as {
+      output: Tensor;
+      hN: Tensor;
+      cN?: Tensor;
+    };
+    return [
+      result.output,
+      result.hN,
+      ...(result.cN ? [result.cN] : []),
+      dx,
+      ...Object.values(grads),
+    ].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+const cases: Array<{ name: string; make: () => Layer }> = [
+  { name: 'LSTM', make: () => new LSTM({ inputSize: 3, hiddenSize: 5, seed: 7 }) },
+  {
+    name: 'LSTM, 2 layers, bidirectional, H = 9',
+    make: () =>
+      new LSTM({ inputSize: 4, hiddenSize: 9, numLayers: 2, bidirectional: true, seed: 8 }),
+  },
+  { name: 'GRU', make: () => new GRU({ inputSize: 3, hiddenSize: 5, seed: 9 }) },
+  {
+    name: 'GRU, H = 12, batch first',
+    make: () => new GRU({ inputSize: 2, hiddenSize: 12, batchFirst: true, seed: 10 }),
+  },
+  { name: 'RNN tanh', make: () => new RNN({ inputSize: 3, hiddenSize: 7, seed: 11 }) },
+  {
+    name: 'RNN relu',
+    make: () => new RNN({ inputSize: 3, hiddenSize: 6, nonlinearity: 'relu', seed: 12 }),
+  },
+];
+
+describe.runIf(onWasm)('the wasm sequence kernels', () => {
+  for (const { name, make } of cases) {
+    for (const lengths of [undefined, [5, 2, 1]]) {
+      it(`${name}${lengths ? ', packed lengths 5, 2, 1' : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
+        const layer = make();
+        const shape: [number, number, number] = layer.batchFirst
+          ? [3, 5, layer.inputSize]
+          : [5, 3, layer.inputSize];
+        const x = tf.randomNormal(shape, 0, 1, 'float32', 3) as Tensor3D;
+        await expectNoLeaks(async () => {
+          const fast = await run(true, () => forwardAndGradients(layer, x, lengths));
+          const slow = await run(false, () => forwardAndGradients(layer, x, lengths));
+          expect(fast.names).toContain('GatedRecurrenceForward');
+          expect(fast.names).toContain('GatedRecurrenceBackward');
+          expect(slow.names).not.toContain('GatedRecurrenceForward');
+          expect(fast.value.length).toBe(slow.value.length);
+          fast.value.forEach((values, k) => {
+            const reference = slow.value[k]!;
+            expect(values.length).toBe(reference.length);
+            let worst = 0;
+            for (let i = 0; i < values.length; i++)
+              worst = Math.max(worst, Math.abs(values[i]! - reference[i]!));
+            expect(worst, `result ${k}`).toBeLessThan(2e-6);
+          });
+        });
+        x.dispose();
+        layer.dispose();
+      });
+    }
+  }
+
+  it('inference keeps nothing for a backward pass and leaks nothing', async () => {
+    const lstm = new LSTM({ inputSize: 3, hiddenSize: 5, seed: 1 });
+    const x = tf.randomNormal([4, 2, 3], 0, 1, 'float32', 2) as Tensor3D;
+    await expectNoLeaks(() => {
+      const { output, hN, cN } = lstm.forward(x);
+      expect(output.shape).toEqual([4, 2, 5]);
+      tf.dispose([output, hN, cN]);
+    });
+    x.dispose();
+    lstm.dispose();
+  });
+});
+
+describe.runIf(onWasm)('product on the wasm kernel', () => {
+  it('agrees with tf.matMul on odd shapes, with a transposed operand and a bias', async () => {
+    const a = tf.randomNormal([7, 13], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal([13, 11], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const w = tf.randomNormal([11, 13], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const bias = tf.randomNormal([11], 0, 1, 'float32', 4);
+    await expectNoLeaks(async () => {
+      const plain = await run(true, () => product(a, b));
+      expect(plain.names).toEqual(['GatedMatMul']);
+      const reference = tf.matMul(a, b);
+      expect(maxDiff(plain.value, reference)).toBeLessThan(1e-5);
+      const withBias = product(a, w, { bTransposed: true, bias });
+      const expected = tf.tidy(() => tf.add(tf.matMul(a, w, false, true), bias));
+      expect(maxDiff(withBias, expected)).toBeLessThan(1e-5);
+      tf.dispose([plain.value, reference, withBias, expected]);
+    });
+    tf.dispose([a, b, w, bias]);
+  });
+});
+
+describe('the generated module', () => {
+  it('was built from the committed C source (run scripts/build-wasm.sh after editing it)', () => {
+    const source = readFileSync(new URL('../wasm/recurrence.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(RECURRENCE_SOURCE_SHA256);
+  });
+});

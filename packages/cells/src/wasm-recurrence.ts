@@ -1,0 +1,257 @@
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import {
+  gatedWasm,
+  gatedWasmReady,
+  heapPointer,
+  packedFloats,
+  type WasmBackend,
+  withScratch,
+} from './wasm-module';
+
+/*
+ * Whole-sequence recurrence kernels for the wasm backend. The time loop of each kind runs inside
+ * one WebAssembly call (wasm/recurrence.c) that works on tfjs's heap in place, so a sequence of
+ * T steps costs two kernel launches instead of about 10 T tfjs ops, each with its own dispatch,
+ * bookkeeping and allocation. Used by fusedRecurrence when the backend is wasm; the op-by-op
+ * path remains for the other backends, for projected LSTMs and when the kernels are switched
+ * off (see wasm-module.ts).
+ */
+
+const FORWARD_KERNEL = 'GatedRecurrenceForward';
+const BACKWARD_KERNEL = 'GatedRecurrenceBackward';
+
+type Kind = 'lstm' | 'gru' | 'rnn';
+
+/** What the kernels need to know besides their inputs. */
+export interface RecurrenceAttrs {
+  kind: Kind;
+  relu: boolean;
+  steps: number;
+  batch: number;
+  hidden: number;
+  /** Also return what the backward kernel needs. */
+  training: boolean;
+}
+
+/** Whether the recurrence kernels can run now (registers them on first use). */
+export function wasmRecurrenceAvailable(): boolean {
+  return gatedWasmReady({
+    [FORWARD_KERNEL]: forwardKernel as unknown as tf.KernelFunc,
+    [BACKWARD_KERNEL]: backwardKernel as unknown as tf.KernelFunc,
+  });
+}
+
+type KernelArgs = {
+  inputs: Record<string, tf.TensorInfo | undefined>;
+  attrs: unknown;
+  backend: WasmBackend;
+};
+
+function copyInto(backend: WasmBackend, to: tf.TensorInfo, from: tf.TensorInfo): void {
+  const heap = backend.wasm.HEAPF32;
+  const start = heapPointer(backend, from) / 4;
+  heap.copyWithin(heapPointer(backend, to) / 4, start, start + tf.util.sizeFromShape(from.shape));
+}
+
+function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const { kind, relu, steps: T, batch: B, hidden: H, training } = attrs as RecurrenceAttrs;
+  const wasm = gatedWasm(backend)!;
+  const G = gateCount(kind) * H;
+  const ptr = (info: tf.TensorInfo | undefined) => heapPointer(backend, info);
+  const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
+  const out = make([T, B, H]);
+  const h = make([B, H]);
+  const { projected, h0, c0, weightHh, biasHh, mask } = inputs;
+  return withScratch(backend, [packedFloats(H, G), B * G], ([packed, scratch]) => {
+    wasm.pack_panels(H, G, ptr(weightHh), 1, packed!); // W_hhᵀ, [H, G]
+    if (kind === 'lstm') {
+      const c = make([B, H]);
+      const kept = training
+        ? [make([T, B, G]), make([T, B, H]), make([T, B, H]), make([T, B, H])]
+        : [];
+      const [gates, tanhC, hPrev, cPrev] = kept;
+      wasm.lstm_forward(
+        T,
+        B,
+        H,
+        ptr(projected),
+        ptr(h0),
+        ptr(c0),
+        packed!,
+        ptr(mask),
+        ptr(out),
+        ptr(h),
+        ptr(c),
+        ptr(gates),
+        ptr(tanhC),
+        ptr(hPrev),
+        ptr(cPrev),
+        scratch!,
+      );
+      return [out, h, c, ...kept];
+    }
+    if (kind === 'gru') {
+      const kept = training ? [make([T, B, 4 * H]), make([T, B, H])] : [];
+      const [gates, hPrev] = kept;
+      wasm.gru_forward(
+        T,
+        B,
+        H,
+        ptr(projected),
+        ptr(h0),
+        packed!,
+        ptr(biasHh),
+        ptr(mask),
+        ptr(out),
+        ptr(h),
+        ptr(gates),
+        ptr(hPrev),
+        scratch!,
+      );
+      return [out, h, ...kept];
+    }
+    const kept = training ? [make([T, B, H]), make([T, B, H])] : [];
+    const [activations, hPrev] = kept;
+    wasm.rnn_forward(
+      T,
+      B,
+      H,
+      relu ? 1 : 0,
+      ptr(projected),
+      ptr(h0),
+      packed!,
+      ptr(mask),
+      ptr(out),
+      ptr(h),
+      ptr(activations),
+      ptr(hPrev),
+      scratch!,
+    );
+    return [out, h, ...kept];
+  });
+}
+
+function backwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const { kind, relu, steps: T, batch: B, hidden: H } = attrs as RecurrenceAttrs;
+  const wasm = gatedWasm(backend)!;
+  const G = gateCount(kind) * H;
+  const ptr = (info: tf.TensorInfo | undefined) => heapPointer(backend, info);
+  const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
+  const { kept0, kept1, kept2, mask, weightHh, dOut, dh, dc } = inputs;
+  // The incoming state gradients are updated in place by the loop: work on copies.
+  const dh0 = make([B, H]);
+  copyInto(backend, dh0, dh!);
+  return withScratch(backend, [packedFloats(G, H), B * H], ([packed, scratch]) => {
+    wasm.pack_panels(G, H, ptr(weightHh), 0, packed!); // W_hh as it is, [G, H]
+    if (kind === 'lstm') {
+      const dc0 = make([B, H]);
+      copyInto(backend, dc0, dc!);
+      const dz = make([T * B, G]);
+      wasm.lstm_backward(
+        T,
+        B,
+        H,
+        ptr(kept0),
+        ptr(kept1),
+        ptr(kept2),
+        ptr(mask),
+        packed!,
+        ptr(dOut),
+        ptr(dh0),
+        ptr(dc0),
+        ptr(dz),
+        scratch!,
+      );
+      return [dz, dh0, dc0];
+    }
+    if (kind === 'gru') {
+      const dx = make([T * B, G]);
+      const dRec = make([T * B, G]);
+      wasm.gru_backward(
+        T,
+        B,
+        H,
+        ptr(kept0),
+        ptr(kept1),
+        ptr(mask),
+        packed!,
+        ptr(dOut),
+        ptr(dh0),
+        ptr(dx),
+        ptr(dRec),
+        scratch!,
+      );
+      return [dx, dRec, dh0];
+    }
+    const dPre = make([T * B, G]);
+    wasm.rnn_backward(
+      T,
+      B,
+      H,
+      relu ? 1 : 0,
+      ptr(kept0),
+      ptr(mask),
+      packed!,
+      ptr(dOut),
+      ptr(dh0),
+      ptr(dPre),
+      scratch!,
+    );
+    return [dPre, dh0];
+  });
+}
+
+function gateCount(kind: Kind): number {
+  return kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+}
+
+/** The forward kernel's results: outputs, final state and (training) what backward needs. */
+export interface KernelForward {
+  output: Tensor3D; // [T, B, H]
+  h: Tensor2D; // [B, H]
+  c?: Tensor2D; // [B, H], LSTM
+  /** LSTM: gates, tanh(c_t), h_prev, c_prev. GRU: r/z/n/h_n, h_prev. RNN: act, h_prev. */
+  kept: Tensor[];
+}
+
+export function runForwardKernel(
+  attrs: RecurrenceAttrs,
+  inputs: {
+    projected: Tensor;
+    h0: Tensor;
+    c0?: Tensor;
+    weightHh: Tensor;
+    biasHh?: Tensor;
+    mask?: Tensor;
+  },
+): KernelForward {
+  const named = Object.fromEntries(
+    Object.entries(inputs).filter(([, t]) => t !== undefined),
+  ) as tf.NamedTensorMap;
+  const results = tf.engine().runKernel(FORWARD_KERNEL, named, attrs as never) as Tensor[];
+  const [output, h, ...rest] = results;
+  if (attrs.kind === 'lstm') {
+    const [c, ...kept] = rest;
+    return { output: output as Tensor3D, h: h as Tensor2D, c: c as Tensor2D, kept };
+  }
+  return { output: output as Tensor3D, h: h as Tensor2D, kept: rest };
+}
+
+/**
+ * The backward kernel. LSTM: kept = [gates, tanh_c, c_prev]; returns [dz, dh0, dc0].
+ * GRU: kept = [gates, h_prev]; returns [d_x, d_rec, dh0]. RNN: kept = [act]; returns
+ * [d_pre, dh0]. d_x / dz / d_pre are `[T*B, G*H]`.
+ */
+export function runBackwardKernel(
+  attrs: RecurrenceAttrs,
+  kept: Tensor[],
+  inputs: { weightHh: Tensor; dOut: Tensor; dh: Tensor; dc?: Tensor; mask?: Tensor },
+): Tensor[] {
+  const named: tf.NamedTensorMap = {};
+  kept.forEach((t, i) => {
+    named[`kept${i}`] = t;
+  });
+  for (const [name, t] of Object.entries(inputs)) if (t) named[name] = t;
+  return tf.engine().runKernel(BACKWARD_KERNEL, named, attrs as never) as Tensor[];
+}
