@@ -87,12 +87,14 @@ const cases: Array<{ name: string; make: () => Layer }> = [
 
 describe.runIf(onWasm)('the wasm sequence kernels', () => {
   for (const { name, make } of cases) {
-    for (const lengths of [undefined, [5, 2, 1]]) {
-      it(`${name}${lengths ? ', packed lengths 5, 2, 1' : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
+    // Batch 3 reads W_hh row by row in the kernel, batch 6 packs it into panels.
+    for (const lengths of [undefined, [5, 2, 1], [5, 2, 1, 4, 5, 3]]) {
+      const batch = lengths?.length ?? 3;
+      it(`${name}, batch ${batch}${lengths ? `, lengths ${lengths.join(' ')}` : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
         const layer = make();
         const shape: [number, number, number] = layer.batchFirst
-          ? [3, 5, layer.inputSize]
-          : [5, 3, layer.inputSize];
+          ? [batch, 5, layer.inputSize]
+          : [5, batch, layer.inputSize];
         const x = tf.randomNormal(shape, 0, 1, 'float32', 3) as Tensor3D;
         await expectNoLeaks(async () => {
           const fast = await run(true, () => forwardAndGradients(layer, x, lengths));

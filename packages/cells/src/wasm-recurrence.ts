@@ -18,6 +18,8 @@ import {
  * off (see wasm-module.ts).
  */
 
+/** Rows from which packing a weight pays (FEW_ROWS in recurrence.c). */
+const FEW_ROWS = 4;
 const FORWARD_KERNEL = 'GatedRecurrenceForward';
 const BACKWARD_KERNEL = 'GatedRecurrenceBackward';
 
@@ -64,7 +66,10 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
   const h = make([B, H]);
   const { projected, h0, c0, weightHh, biasHh, mask } = inputs;
   return withScratch(backend, [packedFloats(H, G), B * G], ([packed, scratch]) => {
-    wasm.pack_panels(H, G, ptr(weightHh), 1, packed!); // W_hhᵀ, [H, G]
+    // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c);
+    // for a batch of one or two (decoding), the kernel reads W_hh row by row instead.
+    const wt = B >= FEW_ROWS ? packed! : 0;
+    if (wt) wasm.pack_panels(H, G, ptr(weightHh), 1, wt);
     if (kind === 'lstm') {
       const c = make([B, H]);
       const kept = training
@@ -78,7 +83,8 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
         ptr(projected),
         ptr(h0),
         ptr(c0),
-        packed!,
+        wt,
+        ptr(weightHh),
         ptr(mask),
         ptr(out),
         ptr(h),
@@ -100,7 +106,8 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
         H,
         ptr(projected),
         ptr(h0),
-        packed!,
+        wt,
+        ptr(weightHh),
         ptr(biasHh),
         ptr(mask),
         ptr(out),
@@ -120,7 +127,8 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       relu ? 1 : 0,
       ptr(projected),
       ptr(h0),
-      packed!,
+      wt,
+      ptr(weightHh),
       ptr(mask),
       ptr(out),
       ptr(h),

@@ -19,6 +19,8 @@ typedef float f32;
 typedef v128_t vec;
 
 #define PANEL 8 /* columns per packed panel: two f32x4 vectors */
+/* Below this many rows, a product reads a weight row by row instead of packing it. */
+#define FEW_ROWS 4
 
 static inline vec splat(f32 x) { return wasm_f32x4_splat(x); }
 
@@ -179,6 +181,43 @@ static void product(int M, int N, int K, const f32 *a, int lda, const f32 *packe
   }
 }
 
+/*
+ * C[M, N] = init + A[M, K] · Wᵀ for W [N, K] read as it is, row by row: a dot product per output.
+ * For a few rows (decoding one token) this beats packing W, which costs as much as the product.
+ */
+static void product_rows(int M, int N, int K, const f32 *a, int lda, const f32 *w, f32 *c,
+                         int ldc, const f32 *init, int ldi) {
+  for (int row = 0; row < M; row++) {
+    const f32 *x = a + row * lda;
+    for (int n = 0; n < N; n++) {
+      const f32 *wn = w + n * K;
+      vec s0 = splat(0), s1 = splat(0);
+      int k = 0;
+      for (; k + 8 <= K; k += 8) {
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(load(x + k + 4), load(wn + k + 4)));
+      }
+      for (; k + 4 <= K; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
+      s0 = wasm_f32x4_add(s0, s1);
+      f32 sum = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) +
+                wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3);
+      for (; k < K; k++) sum += x[k] * wn[k];
+      if (init) sum += init[row * ldi + n];
+      c[row * ldc + n] = sum;
+    }
+  }
+}
+
+/*
+ * init + A · W_hhᵀ inside a time loop: on the packed panels when the caller packed them
+ * (`wt` not null), else row by row from W_hh [N, K] itself.
+ */
+static void recurrent(int M, int N, int K, const f32 *a, const f32 *wt, const f32 *w, f32 *c,
+                      const f32 *init, int ldi) {
+  if (wt) product(M, N, K, a, K, wt, c, N, init, ldi);
+  else product_rows(M, N, K, a, K, w, c, N, init, ldi);
+}
+
 /* y = fn(x) over n contiguous values, in place allowed. */
 #define MAP(name, fn)                                                                            \
   static void name(f32 *y, const f32 *x, int n) {                                               \
@@ -193,7 +232,8 @@ MAP(map_relu, v_relu)
 /* ---------------------------------------------------------------------------------------------
  * LSTM (Hochreiter & Schmidhuber 1997; forget gate: Gers et al. 2000).
  *
- * xg [T, B, 4H]: x W_ihᵀ + b_ih + b_hh.  wt: W_hhᵀ packed ([H, 4H]).  mask [T, B] or null:
+ * xg [T, B, 4H]: x W_ihᵀ + b_ih + b_hh.  wt: W_hhᵀ packed ([H, 4H]), or null to read
+ * w = W_hh [4H, H] row by row (a batch of fewer than FEW_ROWS).  mask [T, B] or null:
  * where it is 0 the state is carried and the output is 0 (packed sequences).
  * Writes out [T, B, H], h_n, c_n [B, H]; when `gates` is not null also what the backward needs:
  * gates [T, B, 4H] (activations i, f, g, o), tanh_c [T, B, H] = tanh(c_t),
@@ -201,7 +241,7 @@ MAP(map_relu, v_relu)
  */
 __attribute__((export_name("lstm_forward"))) void lstm_forward(
     int T, int B, int H, const f32 *xg, const f32 *h0, const f32 *c0, const f32 *wt,
-    const f32 *mask, f32 *out, f32 *h, f32 *c, f32 *gates, f32 *tanh_c, f32 *h_prev,
+    const f32 *w, const f32 *mask, f32 *out, f32 *h, f32 *c, f32 *gates, f32 *tanh_c, f32 *h_prev,
     f32 *c_prev, f32 *scratch) {
   int G = 4 * H;
   copy(h, h0, B * H);
@@ -213,7 +253,7 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(
       copy(h_prev + t * B * H, h, B * H);
       copy(c_prev + t * B * H, c, B * H);
     }
-    product(B, G, H, h, H, wt, z, G, xg + t * B * G, G);
+    recurrent(B, G, H, h, wt, w, z, xg + t * B * G, G);
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
       f32 *row = z + b * G;
@@ -320,18 +360,19 @@ __attribute__((export_name("lstm_backward"))) void lstm_backward(
  *   r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h' = n + z (h - n)
  * where [h_r h_z h_n] = h W_hhᵀ + b_hh.
  *
- * xg [T, B, 3H]: x W_ihᵀ + b_ih.  wt: W_hhᵀ packed ([H, 3H]).  b_hh [3H] or null.
+ * xg [T, B, 3H]: x W_ihᵀ + b_ih.  wt: W_hhᵀ packed ([H, 3H]), or null to read w = W_hh
+ * [3H, H] row by row.  b_hh [3H] or null.
  * When `gates` is not null, writes gates [T, B, 4H] (r, z, n, h_n) and h_prev [T, B, H].
  * scratch: [B, 3H] floats.
  */
 __attribute__((export_name("gru_forward"))) void gru_forward(
-    int T, int B, int H, const f32 *xg, const f32 *h0, const f32 *wt, const f32 *b_hh,
-    const f32 *mask, f32 *out, f32 *h, f32 *gates, f32 *h_prev, f32 *scratch) {
+    int T, int B, int H, const f32 *xg, const f32 *h0, const f32 *wt, const f32 *w,
+    const f32 *b_hh, const f32 *mask, f32 *out, f32 *h, f32 *gates, f32 *h_prev, f32 *scratch) {
   int G = 3 * H;
   copy(h, h0, B * H);
   for (int t = 0; t < T; t++) {
     if (gates) copy(h_prev + t * B * H, h, B * H);
-    product(B, G, H, h, H, wt, scratch, G, b_hh, 0);
+    recurrent(B, G, H, h, wt, w, scratch, b_hh, 0);
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
       const f32 *x = xg + (t * B + b) * G;
@@ -435,17 +476,17 @@ __attribute__((export_name("gru_backward"))) void gru_backward(
 
 /* ---------------------------------------------------------------------------------------------
  * Elman RNN: h' = act(xg + h W_hhᵀ), act = tanh (relu = 0) or relu (relu = 1).
- * xg [T, B, H] with both biases. When `keep` is not null, writes keep [T, B, H] = act(·)
+ * xg [T, B, H] with both biases; wt, w as for the LSTM. When `keep` is not null, writes keep [T, B, H] = act(·)
  * before masking and h_prev [T, B, H].
  */
 __attribute__((export_name("rnn_forward"))) void rnn_forward(
-    int T, int B, int H, int relu, const f32 *xg, const f32 *h0, const f32 *wt,
+    int T, int B, int H, int relu, const f32 *xg, const f32 *h0, const f32 *wt, const f32 *w,
     const f32 *mask, f32 *out, f32 *h, f32 *keep, f32 *h_prev, f32 *scratch) {
   copy(h, h0, B * H);
   for (int t = 0; t < T; t++) {
     if (keep) copy(h_prev + t * B * H, h, B * H);
     f32 *a = keep ? keep + t * B * H : scratch;
-    product(B, H, H, h, H, wt, a, H, xg + t * B * H, H);
+    recurrent(B, H, H, h, wt, w, a, xg + t * B * H, H);
     if (relu) map_relu(a, a, B * H);
     else map_tanh(a, a, B * H);
     f32 *o_t = out + t * B * H;
@@ -491,6 +532,10 @@ __attribute__((export_name("rnn_backward"))) void rnn_backward(
 __attribute__((export_name("matmul"))) void matmul(int M, int N, int K, const f32 *a,
                                                    const f32 *b, int b_transposed,
                                                    const f32 *bias, f32 *packed, f32 *c) {
+  if (b_transposed && M < FEW_ROWS) {
+    product_rows(M, N, K, a, K, b, c, N, bias, 0);
+    return;
+  }
   pack_panels(K, N, b, b_transposed, packed);
   product(M, N, K, a, K, packed, c, N, bias, 0);
 }

@@ -63,7 +63,18 @@ export function speedMarkdown(results: SpeedResults): string {
       `Same weights, same function: where tf.layers holds our weights (LSTM, RNN), the final hidden states differ by at most ${worst.toExponential(1)}.`,
     );
   }
-  const { memory } = results;
+  const { memory, decoding } = results;
+  if (decoding) {
+    lines.push(
+      '',
+      '## Decoding',
+      '',
+      `Greedy decoding by the G2P model (${decoding.model}), one word at a time (batch 1): median ${ms(decoding.msPerWord)} ms per word over ${decoding.words} dictionary words` +
+        (decoding.opsMsPerWord !== undefined
+          ? ` (${ms(decoding.opsMsPerWord)} ms with gated's wasm kernels switched off).`
+          : '.'),
+    );
+  }
   lines.push(
     '',
     '## Memory',

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeMachine, findTorchPython, type MachineDescription } from '../machine';
 import { Progress } from '../progress';
 import { brainjsMs, loadBrainjs } from './brainjs-peer';
+import { type DecodeLatency, g2pDecodeLatency } from './decode-latency';
 import { loadOnnxruntime, ORT_THREADS, onnxInferMs } from './onnxruntime-peer';
 import { type SoakResult, soak } from './soak';
 import {
@@ -63,6 +64,8 @@ export interface SpeedResults {
   entries: SpeedEntry[];
   /** Many training steps of the headline LSTM: does memory grow after warm-up? */
   memory: SoakResult;
+  /** Greedy decoding of one word at a time by the demo's G2P model (absent without it). */
+  decoding?: DecodeLatency;
 }
 
 export interface SpeedOptions {
@@ -122,7 +125,7 @@ function measure(subject: Subject, warmup: number, reps: number): [number, numbe
 export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
   const grid = speedGrid(options.quick);
   const [warmup, reps] = options.quick ? [1, 2] : [2, 5];
-  const progress = options.onProgress ?? new Progress('speed', grid.length * 2 + 2);
+  const progress = options.onProgress ?? new Progress('speed', grid.length * 2 + 3);
   const peersFirst = grid.map(({ config }) => {
     const subject = tfLayersSubject(config);
     const [trainMs, inferMs] = measure(subject, warmup, reps);
@@ -218,6 +221,12 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     : { kind: 'lstm', batch: 32, length: 50, input: 32, hidden: 128 };
   const memory = soak(soakConfig, options.quick ? 40 : 1000, options.quick ? 10 : 100);
   progress.tick(`memory: ${memory.steps} training steps`);
+  const decoding = await g2pDecodeLatency(options.quick ? 20 : 200);
+  progress.tick(
+    decoding
+      ? `G2P greedy decoding: ${decoding.msPerWord.toFixed(2)} ms per word`
+      : 'G2P greedy decoding: no model at apps/demo/public/models/g2p',
+  );
   return {
     suite: 'speed',
     schemaVersion: 1,
@@ -270,6 +279,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     },
     entries,
     memory,
+    decoding,
   };
 }
 

@@ -50,8 +50,13 @@ describe('pnpm bench speed --quick', () => {
     ]);
     expect(results.memory.steps).toBe(40);
     expect(results.memory.tensorGrowth).toBe(0); // 30 training steps after warm-up leak nothing
+    // The demo's G2P model is committed: its greedy decoding is timed, both ways.
+    expect(results.decoding?.words).toBe(20);
+    expect(results.decoding?.msPerWord).toBeGreaterThan(0);
+    expect(results.decoding?.opsMsPerWord).toBeGreaterThan(0);
     const markdown = readFileSync(join(out, 'speed.md'), 'utf8');
     expect(markdown).toContain('| LSTM B4 T5 H16 |');
+    expect(markdown).toContain('one word at a time (batch 1): median');
   });
 
   it('refuses bad arguments with the usage', () => {

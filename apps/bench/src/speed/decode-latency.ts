@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { TextModel } from '../models/text-model';
+
+/** Greedy decoding latency of the demo's G2P model, one word at a time. */
+export interface DecodeLatency {
+  model: string;
+  words: number;
+  /** Median wall time of `predict([word])`, greedy, in ms. */
+  msPerWord: number;
+  /** The same with gated's wasm kernels switched off (the op-by-op path), for comparison. */
+  opsMsPerWord?: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Where `pnpm bench train-demo-models --only g2p` leaves the model the demo ships. */
+export const G2P_MODEL_DIR = join(here, '../../../demo/public/models/g2p');
+
+/**
+ * Decodes `count` dictionary words (every k-th entry, so the set is fixed) one at a time after a
+ * warm-up, and returns the median latency. Undefined when the model is not there.
+ */
+export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | undefined> {
+  if (!existsSync(join(G2P_MODEL_DIR, 'config.json'))) return undefined;
+  const { dictionary } = (await import('cmu-pronouncing-dictionary')) as {
+    dictionary: Record<string, string>;
+  };
+  const all = Object.keys(dictionary).filter((w) => /^[a-z]+$/.test(w));
+  const stride = Math.floor(all.length / count);
+  const words = Array.from({ length: count }, (_, i) => all[i * stride]!);
+  const model = TextModel.load(G2P_MODEL_DIR);
+  try {
+    const median = () => {
+      for (const word of words.slice(0, 5)) model.predict([word]); // warm-up
+      const times = words.map((word) => {
+        const start = performance.now();
+        model.predict([word]);
+        return performance.now() - start;
+      });
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)]!;
+    };
+    const msPerWord = median();
+    tf.env().set('GATED_WASM_KERNELS', false);
+    const opsMsPerWord = tf.getBackend() === 'wasm' ? median() : undefined;
+    return { model: 'apps/demo/public/models/g2p', words: count, msPerWord, opsMsPerWord };
+  } finally {
+    tf.env().set('GATED_WASM_KERNELS', true);
+    model.model.dispose();
+  }
+}
