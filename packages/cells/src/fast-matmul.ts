@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { product } from './wasm-matmul';
+import { columnSums, product } from './wasm-matmul';
 
 /*
  * Matrix products whose gradients avoid transposed matmuls. tfjs differentiates a @ b with
@@ -24,10 +24,32 @@ export const linearProduct = tf.customGrad(((...args: unknown[]) => {
     value: product(x, weight, { bTransposed: true }),
     gradFunc: (dy: Tensor, [savedX, savedWeight]: Tensor[]) => [
       product(dy as Tensor2D, savedWeight as Tensor2D),
-      product(tf.transpose(dy as Tensor2D), savedX as Tensor2D),
+      product(dy as Tensor2D, savedX as Tensor2D, { aTransposed: true }),
     ],
   };
 }) as never) as (x: Tensor2D, weight: Tensor) => Tensor2D;
+
+/**
+ * `x Wᵀ + b` as one product, the bias added as the rows are written. Gradients: dx = dy W,
+ * dW = dyᵀ x, db = the column sums of dy.
+ *
+ * @param x `[N, in]`
+ * @param weight `[out, in]`
+ * @param bias `[out]`
+ * @returns `[N, out]`
+ */
+export const linearWithBias = tf.customGrad(((...args: unknown[]) => {
+  const [x, weight, bias, save] = args as [Tensor2D, Tensor2D, Tensor, tf.GradSaveFunc];
+  save([x, weight]);
+  return {
+    value: product(x, weight, { bTransposed: true, bias }),
+    gradFunc: (dy: Tensor, [savedX, savedWeight]: Tensor[]) => [
+      product(dy as Tensor2D, savedWeight as Tensor2D),
+      product(dy as Tensor2D, savedX as Tensor2D, { aTransposed: true }),
+      columnSums(dy as Tensor2D),
+    ],
+  };
+}) as never) as (x: Tensor2D, weight: Tensor, bias: Tensor) => Tensor2D;
 
 /**
  * `h Wᵀ` inside a time loop, with `Wᵀ` transposed once per sequence by the caller rather than

@@ -1,12 +1,13 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { sliceFlat } from './flat-slice';
 import { gruStep } from './gru-step';
 import { lstmStep } from './lstm-step';
 import type { CellState } from './recurrent-step';
 import { type Nonlinearity, rnnStep } from './rnn-step';
 import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
-import { product } from './wasm-matmul';
+import { columnSums, product } from './wasm-matmul';
 import {
   type RecurrenceAttrs,
   runBackwardKernel,
@@ -69,6 +70,11 @@ export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): Fus
           training: recordingGradients(),
         }
       : undefined;
+  if (kernel && !kernel.training) {
+    // Inference: no gradient to define, so the kernel's own outputs are the result.
+    const run = runForwardKernel(kernel, inputs);
+    return { output: run.output, h: run.h, c: run.c };
+  }
   const op = tf.customGrad(((...args: unknown[]) => {
     const save = args.at(-1) as tf.GradSaveFunc;
     const given = Object.fromEntries(
@@ -96,11 +102,11 @@ export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): Fus
   const outputEnd = steps * batch * outputSize;
   const hEnd = outputEnd + batch * outputSize;
   const result: FusedOutputs = {
-    output: tf.reshape(tf.slice(flat, [0], [outputEnd]), [steps, batch, outputSize]),
-    h: tf.reshape(tf.slice(flat, [outputEnd], [batch * outputSize]), [batch, outputSize]),
+    output: tf.reshape(sliceFlat(flat, 0, outputEnd), [steps, batch, outputSize]),
+    h: tf.reshape(sliceFlat(flat, outputEnd, batch * outputSize), [batch, outputSize]),
   };
   if (spec.kind === 'lstm')
-    result.c = tf.reshape(tf.slice(flat, [hEnd], [batch * hidden]), [batch, hidden]);
+    result.c = tf.reshape(sliceFlat(flat, hEnd, batch * hidden), [batch, hidden]);
   return result;
 }
 
@@ -129,19 +135,12 @@ function kernelBackward(
   kept: Tensor[],
 ): Grads {
   const { steps, batch, hidden, kind } = attrs;
-  const outputEnd = steps * batch * hidden;
-  const dOut = tf.slice(dy, [0], [outputEnd]);
-  const dh = tf.reshape(tf.slice(dy, [outputEnd], [batch * hidden]), [batch, hidden]);
-  const dc =
-    kind === 'lstm'
-      ? tf.reshape(tf.slice(dy, [outputEnd + batch * hidden], [batch * hidden]), [batch, hidden])
-      : undefined;
   const [first, second, third, fourth] = kept;
   const hPrev = tf.reshape(kind === 'lstm' ? third! : second!, [steps * batch, hidden]);
+  // DZᵀ · H_prev, reading DZ [T·B, G·H] transposed in place.
   const weightGradient = (dRecurrent: Tensor) =>
-    // (Hprevᵀ · DZ)ᵀ: transposing the narrow H_prev and the small product beats transposing DZ.
-    tf.transpose(product(tf.transpose(hPrev) as Tensor2D, dRecurrent as Tensor2D));
-  const inputs = { weightHh: given.weightHh, dOut, dh, dc, mask };
+    product(dRecurrent as Tensor2D, hPrev as Tensor2D, { aTransposed: true });
+  const inputs = { weightHh: given.weightHh, dy, mask };
   if (kind === 'lstm') {
     const [dz, dh0, dc0] = runBackwardKernel(attrs, [first!, second!, fourth!], inputs);
     return { projected: dz, h0: dh0, c0: dc0, weightHh: weightGradient(dz!) };
@@ -149,7 +148,7 @@ function kernelBackward(
   if (kind === 'gru') {
     const [dx, dRecurrent, dh0] = runBackwardKernel(attrs, [first!, second!], inputs);
     const grads: Grads = { projected: dx, h0: dh0, weightHh: weightGradient(dRecurrent!) };
-    if (given.biasHh) grads.biasHh = tf.sum(dRecurrent!, 0);
+    if (given.biasHh) grads.biasHh = columnSums(dRecurrent as Tensor2D);
     return grads;
   }
   const [dPre, dh0] = runBackwardKernel(attrs, [first!], inputs);

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
-import { linearProduct, recurrentProduct } from './fast-matmul';
+import { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
 import { type FusedRecurrence, fusedRecurrence } from './fused-recurrence';
 import { Module } from './module';
 import {
@@ -279,16 +279,16 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
   ): { output: Tensor3D; state: CellState; trace?: TraceLists } {
     const [steps, batch, features] = sequence.shape;
     const gateWidth = this.kind.gateCount * this.hiddenSize;
-    let projected: Tensor = linearProduct(
-      tf.reshape(sequence, [steps * batch, features]),
-      w.weightIh,
-    );
-    if (w.biasIh && w.biasHh) {
-      projected = tf.add(
-        projected,
-        this.kind.recurrentBiasInStep ? w.biasIh : tf.add(w.biasIh, w.biasHh),
-      );
-    }
+    const rows = tf.reshape(sequence, [steps * batch, features]) as Tensor2D;
+    // The input bias (and, where the kind allows, the recurrent one) joins the projection.
+    const projected: Tensor =
+      w.biasIh && w.biasHh
+        ? linearWithBias(
+            rows,
+            w.weightIh,
+            this.kind.recurrentBiasInStep ? w.biasIh : tf.add(w.biasIh, w.biasHh),
+          )
+        : linearProduct(rows, w.weightIh);
     if (!tracing) {
       // The fast path: one op with hand-written backpropagation through time.
       const fused = fusedRecurrence(

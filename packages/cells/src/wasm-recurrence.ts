@@ -50,10 +50,9 @@ type KernelArgs = {
   backend: WasmBackend;
 };
 
-function copyInto(backend: WasmBackend, to: tf.TensorInfo, from: tf.TensorInfo): void {
-  const heap = backend.wasm.HEAPF32;
-  const start = heapPointer(backend, from) / 4;
-  heap.copyWithin(heapPointer(backend, to) / 4, start, start + tf.util.sizeFromShape(from.shape));
+/** Copies `floats` floats from heap byte offset `from` into a tensor. */
+function copyInto(backend: WasmBackend, to: tf.TensorInfo, from: number, floats: number): void {
+  backend.wasm.HEAPF32.copyWithin(heapPointer(backend, to) / 4, from / 4, from / 4 + floats);
 }
 
 function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
@@ -146,15 +145,19 @@ function backwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[]
   const G = gateCount(kind) * H;
   const ptr = (info: tf.TensorInfo | undefined) => heapPointer(backend, info);
   const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
-  const { kept0, kept1, kept2, mask, weightHh, dOut, dh, dc } = inputs;
+  const { kept0, kept1, kept2, mask, weightHh, dy } = inputs;
+  // dy is the gradient of the forward's flat value: outputs [T, B, H], then h_n, then c_n.
+  const dOut = ptr(dy);
+  const dh = dOut + T * B * H * 4;
+  const dc = dh + B * H * 4;
   // The incoming state gradients are updated in place by the loop: work on copies.
   const dh0 = make([B, H]);
-  copyInto(backend, dh0, dh!);
+  copyInto(backend, dh0, dh, B * H);
   return withScratch(backend, [packedFloats(G, H), B * H], ([packed, scratch]) => {
     wasm.pack_panels(G, H, ptr(weightHh), 0, packed!); // W_hh as it is, [G, H]
     if (kind === 'lstm') {
       const dc0 = make([B, H]);
-      copyInto(backend, dc0, dc!);
+      copyInto(backend, dc0, dc, B * H);
       const dz = make([T * B, G]);
       wasm.lstm_backward(
         T,
@@ -165,7 +168,7 @@ function backwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[]
         ptr(kept2),
         ptr(mask),
         packed!,
-        ptr(dOut),
+        dOut,
         ptr(dh0),
         ptr(dc0),
         ptr(dz),
@@ -184,7 +187,7 @@ function backwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[]
         ptr(kept1),
         ptr(mask),
         packed!,
-        ptr(dOut),
+        dOut,
         ptr(dh0),
         ptr(dx),
         ptr(dRec),
@@ -201,7 +204,7 @@ function backwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[]
       ptr(kept0),
       ptr(mask),
       packed!,
-      ptr(dOut),
+      dOut,
       ptr(dh0),
       ptr(dPre),
       scratch!,
@@ -254,7 +257,7 @@ export function runForwardKernel(
 export function runBackwardKernel(
   attrs: RecurrenceAttrs,
   kept: Tensor[],
-  inputs: { weightHh: Tensor; dOut: Tensor; dh: Tensor; dc?: Tensor; mask?: Tensor },
+  inputs: { weightHh: Tensor; dy: Tensor; mask?: Tensor },
 ): Tensor[] {
   const named: tf.NamedTensorMap = {};
   kept.forEach((t, i) => {

@@ -133,6 +133,47 @@ static inline void finish_row(f32 *out, vec lo, vec hi, const f32 *init, int wid
 }
 
 /*
+ * Four rows of C against one panel: out[r][0, width) = init[r] + Σ_k A[r][k] · panel[k].
+ * Row r of A starts at a + r·rs and its k-th value is k·ks further (rs = lda, ks = 1 for A as
+ * it is; rs = 1, ks = lda for A stored transposed).
+ */
+static inline void block4(int K, const f32 *a, int rs, int ks, const f32 *bp, f32 *out, int ldc,
+                          const f32 *in, int ldi, int width) {
+  vec c0l = splat(0), c0h = splat(0), c1l = splat(0), c1h = splat(0);
+  vec c2l = splat(0), c2h = splat(0), c3l = splat(0), c3h = splat(0);
+  const f32 *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs;
+  for (int k = 0; k < K; k++) {
+    vec bl = load(bp + k * PANEL), bh = load(bp + k * PANEL + 4);
+    int at = k * ks;
+    vec x0 = splat(a0[at]), x1 = splat(a1[at]), x2 = splat(a2[at]), x3 = splat(a3[at]);
+    c0l = wasm_f32x4_add(c0l, wasm_f32x4_mul(x0, bl));
+    c0h = wasm_f32x4_add(c0h, wasm_f32x4_mul(x0, bh));
+    c1l = wasm_f32x4_add(c1l, wasm_f32x4_mul(x1, bl));
+    c1h = wasm_f32x4_add(c1h, wasm_f32x4_mul(x1, bh));
+    c2l = wasm_f32x4_add(c2l, wasm_f32x4_mul(x2, bl));
+    c2h = wasm_f32x4_add(c2h, wasm_f32x4_mul(x2, bh));
+    c3l = wasm_f32x4_add(c3l, wasm_f32x4_mul(x3, bl));
+    c3h = wasm_f32x4_add(c3h, wasm_f32x4_mul(x3, bh));
+  }
+  finish_row(out, c0l, c0h, in, width);
+  finish_row(out + ldc, c1l, c1h, in ? in + ldi : 0, width);
+  finish_row(out + 2 * ldc, c2l, c2h, in ? in + 2 * ldi : 0, width);
+  finish_row(out + 3 * ldc, c3l, c3h, in ? in + 3 * ldi : 0, width);
+}
+
+/* One row of C against one panel (the rows left over after blocks of four). */
+static inline void block1(int K, const f32 *a, int ks, const f32 *bp, f32 *out, const f32 *in,
+                          int width) {
+  vec lo = splat(0), hi = splat(0);
+  for (int k = 0; k < K; k++) {
+    vec x0 = splat(a[k * ks]);
+    lo = wasm_f32x4_add(lo, wasm_f32x4_mul(x0, load(bp + k * PANEL)));
+    hi = wasm_f32x4_add(hi, wasm_f32x4_mul(x0, load(bp + k * PANEL + 4)));
+  }
+  finish_row(out, lo, hi, in, width);
+}
+
+/*
  * C[M, N] = init + A[M, K] · B, B packed by pack_panels. `init` is a matrix with row stride
  * `ldi` (it may be C itself), a row broadcast to every row when ldi = 0, or none when null.
  * Panels outside, rows inside: a panel ([K, 8], 4 KiB at K = 128) stays in L1 across all rows.
@@ -146,39 +187,35 @@ static void product(int M, int N, int K, const f32 *a, int lda, const f32 *packe
     int width = N - col < PANEL ? N - col : PANEL;
     const f32 *in = init ? init + col : 0;
     int row = 0;
-    for (; row + 4 <= M; row += 4) {
-      vec c0l = splat(0), c0h = splat(0), c1l = splat(0), c1h = splat(0);
-      vec c2l = splat(0), c2h = splat(0), c3l = splat(0), c3h = splat(0);
-      const f32 *a0 = a + row * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-      for (int k = 0; k < K; k++) {
-        vec bl = load(bp + k * PANEL), bh = load(bp + k * PANEL + 4);
-        vec x0 = splat(a0[k]), x1 = splat(a1[k]), x2 = splat(a2[k]), x3 = splat(a3[k]);
-        c0l = wasm_f32x4_add(c0l, wasm_f32x4_mul(x0, bl));
-        c0h = wasm_f32x4_add(c0h, wasm_f32x4_mul(x0, bh));
-        c1l = wasm_f32x4_add(c1l, wasm_f32x4_mul(x1, bl));
-        c1h = wasm_f32x4_add(c1h, wasm_f32x4_mul(x1, bh));
-        c2l = wasm_f32x4_add(c2l, wasm_f32x4_mul(x2, bl));
-        c2h = wasm_f32x4_add(c2h, wasm_f32x4_mul(x2, bh));
-        c3l = wasm_f32x4_add(c3l, wasm_f32x4_mul(x3, bl));
-        c3h = wasm_f32x4_add(c3h, wasm_f32x4_mul(x3, bh));
-      }
-      f32 *out = c + row * ldc + col;
-      finish_row(out, c0l, c0h, in ? in + row * ldi : 0, width);
-      finish_row(out + ldc, c1l, c1h, in ? in + (row + 1) * ldi : 0, width);
-      finish_row(out + 2 * ldc, c2l, c2h, in ? in + (row + 2) * ldi : 0, width);
-      finish_row(out + 3 * ldc, c3l, c3h, in ? in + (row + 3) * ldi : 0, width);
-    }
-    for (; row < M; row++) {
-      vec lo = splat(0), hi = splat(0);
-      const f32 *a0 = a + row * lda;
-      for (int k = 0; k < K; k++) {
-        vec x0 = splat(a0[k]);
-        lo = wasm_f32x4_add(lo, wasm_f32x4_mul(x0, load(bp + k * PANEL)));
-        hi = wasm_f32x4_add(hi, wasm_f32x4_mul(x0, load(bp + k * PANEL + 4)));
-      }
-      finish_row(c + row * ldc + col, lo, hi, in ? in + row * ldi : 0, width);
+    for (; row + 4 <= M; row += 4)
+      block4(K, a + row * lda, lda, 1, bp, c + row * ldc + col, ldc, in ? in + row * ldi : 0,
+             ldi, width);
+    for (; row < M; row++)
+      block1(K, a + row * lda, 1, bp, c + row * ldc + col, in ? in + row * ldi : 0, width);
+  }
+}
+
+/*
+ * C[M, N] = Aᵀ · B for A stored as [K, M] (row stride lda), B packed: the weight gradients
+ * Σ_t dz_tᵀ x_t without transposing dz. Each strip of four columns of A is first copied into
+ * `strip` ([K, 4], contiguous: it then stays in L1) and multiplied by every panel.
+ */
+static void product_at(int M, int N, int K, const f32 *a, int lda, const f32 *packed, f32 *c,
+                       f32 *strip) {
+  int panels = (N + PANEL - 1) / PANEL;
+  int row = 0;
+  for (; row + 4 <= M; row += 4) {
+    for (int k = 0; k < K; k++) store(strip + 4 * k, load(a + k * lda + row));
+    for (int p = 0; p < panels; p++) {
+      int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
+      block4(K, strip, 1, 4, packed + p * K * PANEL, c + row * N + col, N, 0, 0, width);
     }
   }
+  for (; row < M; row++)
+    for (int p = 0; p < panels; p++) {
+      int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
+      block1(K, a + row, lda, packed + p * K * PANEL, c + row * N + col, 0, width);
+    }
 }
 
 /*
@@ -225,7 +262,6 @@ static void recurrent(int M, int N, int K, const f32 *a, const f32 *wt, const f3
     for (; i + 4 <= n; i += 4) store(y + i, fn(load(x + i)));                                    \
     for (; i < n; i++) y[i] = SCALAR(fn, x[i]);                                                  \
   }
-MAP(map_sigmoid, v_sigmoid)
 MAP(map_tanh, v_tanh)
 MAP(map_relu, v_relu)
 
@@ -256,20 +292,25 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(
     recurrent(B, G, H, h, wt, w, z, xg + t * B * G, G);
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
-      f32 *row = z + b * G;
-      map_sigmoid(row, row, 2 * H);
-      map_tanh(row + 2 * H, row + 2 * H, H);
-      map_sigmoid(row + 3 * H, row + 3 * H, H);
+      f32 *row = z + b * G; /* pre-activations in, activations out when training */
       f32 m = mask ? mask[t * B + b] : 1.0f;
       f32 *hb = h + b * H, *cb = c + b * H, *ob = o_t + b * H;
       f32 *tcb = tc ? tc + b * H : 0;
-      const f32 *i = row, *f = row + H, *g = row + 2 * H, *o = row + 3 * H;
+      f32 *i = row, *f = row + H, *g = row + 2 * H, *o = row + 3 * H;
       int j = 0;
+      /* One pass per row: activations, the new state and the output, four units at a time. */
       for (; j + 4 <= H; j += 4) {
-        vec cn = wasm_f32x4_add(wasm_f32x4_mul(load(f + j), load(cb + j)),
-                                wasm_f32x4_mul(load(i + j), load(g + j)));
+        vec iv = v_sigmoid(load(i + j)), fv = v_sigmoid(load(f + j));
+        vec gv = v_tanh(load(g + j)), ov = v_sigmoid(load(o + j));
+        if (gates) {
+          store(i + j, iv);
+          store(f + j, fv);
+          store(g + j, gv);
+          store(o + j, ov);
+        }
+        vec cn = wasm_f32x4_add(wasm_f32x4_mul(fv, load(cb + j)), wasm_f32x4_mul(iv, gv));
         vec th = v_tanh(cn);
-        vec hn = wasm_f32x4_mul(load(o + j), th);
+        vec hn = wasm_f32x4_mul(ov, th);
         if (tcb) store(tcb + j, th);
         if (m == 1.0f) {
           store(cb + j, cn);
@@ -284,9 +325,17 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(
         }
       }
       for (; j < H; j++) {
-        f32 cn = f[j] * cb[j] + i[j] * g[j];
+        f32 iv = SCALAR(v_sigmoid, i[j]), fv = SCALAR(v_sigmoid, f[j]);
+        f32 gv = SCALAR(v_tanh, g[j]), ov = SCALAR(v_sigmoid, o[j]);
+        if (gates) {
+          i[j] = iv;
+          f[j] = fv;
+          g[j] = gv;
+          o[j] = ov;
+        }
+        f32 cn = fv * cb[j] + iv * gv;
         f32 th = SCALAR(v_tanh, cn);
-        f32 hn = o[j] * th;
+        f32 hn = ov * th;
         if (tcb) tcb[j] = th;
         f32 shown = hn * m;
         ob[j] = shown;
@@ -525,17 +574,37 @@ __attribute__((export_name("rnn_backward"))) void rnn_backward(
 }
 
 /* ---------------------------------------------------------------------------------------------
- * A matrix product c [M, N] = a [M, K] · b + bias, with b given as [K, N], or as [N, K] when
- * `b_transposed` (a weight in PyTorch's layout); bias [N] or null. packed: scratch of
- * ceil(N / 8) · 8 · K floats.
+ * A matrix product c [M, N] = a [M, K] · b + bias, with a given as [K, M] when `a_transposed`
+ * (then without bias), b as [K, N], or as [N, K] when `b_transposed` (a weight in PyTorch's
+ * layout); bias [N] or null. packed: scratch of ceil(N / 8) · 8 · K floats, plus 4 · K when
+ * `a_transposed`.
  */
 __attribute__((export_name("matmul"))) void matmul(int M, int N, int K, const f32 *a,
-                                                   const f32 *b, int b_transposed,
-                                                   const f32 *bias, f32 *packed, f32 *c) {
+                                                   int a_transposed, const f32 *b,
+                                                   int b_transposed, const f32 *bias,
+                                                   f32 *packed, f32 *c) {
+  if (a_transposed) { /* a is [K, M]; no bias here */
+    pack_panels(K, N, b, b_transposed, packed);
+    product_at(M, N, K, a, M, packed, c, packed + (N + PANEL - 1) / PANEL * PANEL * K);
+    return;
+  }
   if (b_transposed && M < FEW_ROWS) {
     product_rows(M, N, K, a, K, b, c, N, bias, 0);
     return;
   }
   pack_panels(K, N, b, b_transposed, packed);
   product(M, N, K, a, K, packed, c, N, bias, 0);
+}
+
+/* out [N] = Σ_m x[m, ·] for x [M, N]: the gradient of a bias added to every row. Row by row,
+ * so that x is read in order and out stays in L1. */
+__attribute__((export_name("column_sums"))) void column_sums(int M, int N, const f32 *x,
+                                                             f32 *out) {
+  for (int j = 0; j < N; j++) out[j] = 0.0f;
+  for (int m = 0; m < M; m++) {
+    const f32 *row = x + m * N;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) store(out + j, wasm_f32x4_add(load(out + j), load(row + j)));
+    for (; j < N; j++) out[j] += row[j];
+  }
 }

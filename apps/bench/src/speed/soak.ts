@@ -24,6 +24,9 @@ export function soak(
   const subject = gatedSubject(config);
   const samples: SoakResult['samples'] = [];
   const sample = (step: number) => {
+    // Garbage not yet collected is not growth: collect first when node runs with --expose-gc
+    // (the bench script does), so that RSS reflects what is still held.
+    (globalThis as { gc?: () => void }).gc?.();
     const memory = tf.memory();
     samples.push({
       step,
