@@ -23,7 +23,7 @@ export function speedMarkdown(results: SpeedResults): string {
       Object.entries(results.peers)
         .map(
           ([name, peer]) =>
-            `${name} ${peer.measured ? `${peer.version ?? ''}${peer.threads ? `, ${peer.threads} threads` : ''}` : `— ${peer.note}`}`,
+            `${name} ${peer.measured ? `${peer.version ?? ''}${peer.threads ? `, 1 or ${peer.threads} threads (the faster at each size)` : ''}` : `— ${peer.note}`}`,
         )
         .join('; ') +
       '.',

@@ -250,7 +250,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
             version: torch.version,
             threads: torch.threads,
             measured: true,
-            note: 'subprocess, CPU',
+            note: 'subprocess, CPU; at each size the faster of 1 and 2 intra-op threads',
           }
         : { measured: false, note: torch.note },
       'onnxruntime-node':
@@ -259,7 +259,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
               version: onnxruntime.version,
               threads: ORT_THREADS,
               measured: true,
-              note: 'inference only: the PyTorch layer exported to ONNX (opset 14), run with onnxruntime-node',
+              note: 'inference only: the PyTorch layer exported to ONNX (opset 14), run with onnxruntime-node; at each size the faster of 1 and 2 intra-op threads',
             }
           : {
               measured: false,
