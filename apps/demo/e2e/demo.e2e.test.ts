@@ -43,6 +43,11 @@ describe.runIf(chromiumPath)('the demo in headless Chromium', () => {
       .poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 })
       .toMatch(/^(wasm|webgl|cpu)/);
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    // Chromium runs with --disable-gpu, so wasm, threaded (its heap is a shared memory), and the
+    // layers run on gated's sequence kernels.
+    expect(await page.getByTestId('backend').textContent()).toMatch(
+      /^wasm, \d+ threads?, sequence kernels /,
+    );
     await page.getByTestId('gradient-chart').waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
   });

@@ -28,3 +28,4 @@ export { MAX_HEADER_BYTES, type SafetensorsDtype } from './safetensors-format';
 export { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
 export { transposedWeight, withTransposedWeights } from './transposed-weights';
 export { unstackFirst } from './unstack';
+export { wasmRecurrenceAvailable } from './wasm-recurrence';

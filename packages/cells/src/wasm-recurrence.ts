@@ -36,7 +36,11 @@ export interface RecurrenceAttrs {
   training: boolean;
 }
 
-/** Whether the recurrence kernels can run now (registers them on first use). */
+/**
+ * Whether recurrent layers run on gated's whole-sequence wasm kernels now: the active backend is
+ * wasm, the kernels are not switched off and the module attached to the backend's heap.
+ * Registers the kernels on first use.
+ */
 export function wasmRecurrenceAvailable(): boolean {
   return gatedWasmReady({
     [FORWARD_KERNEL]: forwardKernel as unknown as tf.KernelFunc,

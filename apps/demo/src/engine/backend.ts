@@ -1,3 +1,4 @@
+import { wasmRecurrenceAvailable } from '@gated/cells';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -54,6 +55,7 @@ export async function initBackend(preference: BackendPreference): Promise<Backen
           name,
           threads: name === 'wasm' ? threads : 1,
           crossOriginIsolated: isolated,
+          sequenceKernels: wasmRecurrenceAvailable(),
           reason,
         };
       }

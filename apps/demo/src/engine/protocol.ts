@@ -10,6 +10,8 @@ export interface BackendInfo {
   /** wasm threads (1 without cross-origin isolation). */
   threads: number;
   crossOriginIsolated: boolean;
+  /** Whether recurrent layers run on gated's whole-sequence wasm kernels. */
+  sequenceKernels: boolean;
   /** Why this backend, in words. */
   reason: string;
 }
