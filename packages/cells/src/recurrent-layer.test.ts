@@ -351,6 +351,11 @@ describe('bad input is refused at the boundary', () => {
       'x must have at least one time step',
     ],
     [
+      'an empty batch',
+      () => gru.forward(tf.zeros([4, 0, 7]) as Tensor3D),
+      'GRU.forward: x must hold at least one sequence, got batch 0',
+    ],
+    [
       'projSize ≥ hiddenSize',
       () => new LSTM({ inputSize: 7, hiddenSize: 5, projSize: 5 }),
       'new LSTM: projSize must be an integer in [0, hiddenSize) = [0, 5), got 5',

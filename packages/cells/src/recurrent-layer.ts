@@ -195,6 +195,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     assertShape(where, 'x', x, named, layout);
     const [steps, batch] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
     if (steps === 0) throw new Error(`${where}: x must have at least one time step, got 0`);
+    if (batch === 0) throw new Error(`${where}: x must hold at least one sequence, got batch 0`);
     const stateCount = this.numLayers * this.numDirections;
     if (options.h0) assertShape(where, 'h0', options.h0, [stateCount, batch, this.outputSize]);
     if (options.c0 && !this.kind.hasCellState) {
