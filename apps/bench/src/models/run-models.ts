@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '@gated/seq2seq';
 import { describeMachine, type MachineDescription } from '../machine';
+import { medianDecodeMs } from '../speed/decode-latency';
 import {
   datesRecipe,
   datesTask,
@@ -12,7 +13,7 @@ import {
   type TextMetrics,
 } from './demo-tasks';
 import { type RecallModelExtra, trainRecallModel } from './recall-model';
-import { type TextModel, type TextTask, trainTextModel } from './text-model';
+import { type TextTask, trainTextModel } from './text-model';
 
 export interface ModelRunOptions {
   quick: boolean;
@@ -87,7 +88,7 @@ async function trainAndScore(
     onProgress: logProgress(task.name),
   });
   const test = scoreTextModel(model, task.test, beamSize);
-  const latencyMsPerWord = decodeLatency(
+  const latencyMsPerWord = medianDecodeMs(
     model,
     task.test.slice(0, options.quick ? 5 : 200).map((p) => p.source.join('')),
   );
@@ -106,17 +107,6 @@ async function trainAndScore(
 }
 
 /** Median time to decode one input alone with greedy search (what an app does per keystroke). */
-function decodeLatency(model: TextModel, inputs: readonly string[]): number {
-  model.predict(inputs.slice(0, 3)); // warm up
-  const times = inputs.map((input) => {
-    const start = performance.now();
-    model.predict([input]);
-    return performance.now() - start;
-  });
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 async function loadDictionary(): Promise<Record<string, string>> {
   return (await import('cmu-pronouncing-dictionary')).dictionary;
 }

@@ -4,6 +4,18 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { TextModel } from '../models/text-model';
 
+/** Median ms of greedy `predict([input])`, one input at a time, after a warm-up. */
+export function medianDecodeMs(model: TextModel, inputs: readonly string[]): number {
+  model.predict(inputs.slice(0, 3)); // warm up
+  const times = inputs.map((input) => {
+    const start = performance.now();
+    model.predict([input]);
+    return performance.now() - start;
+  });
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
 /** Greedy decoding latency of the demo's G2P model, one word at a time. */
 export interface DecodeLatency {
   model: string;
@@ -32,19 +44,9 @@ export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | u
   const words = Array.from({ length: count }, (_, i) => all[i * stride]!);
   const model = TextModel.load(G2P_MODEL_DIR);
   try {
-    const median = () => {
-      for (const word of words.slice(0, 5)) model.predict([word]); // warm-up
-      const times = words.map((word) => {
-        const start = performance.now();
-        model.predict([word]);
-        return performance.now() - start;
-      });
-      times.sort((a, b) => a - b);
-      return times[Math.floor(times.length / 2)]!;
-    };
-    const msPerWord = median();
+    const msPerWord = medianDecodeMs(model, words);
     tf.env().set('GATED_WASM_KERNELS', false);
-    const opsMsPerWord = tf.getBackend() === 'wasm' ? median() : undefined;
+    const opsMsPerWord = tf.getBackend() === 'wasm' ? medianDecodeMs(model, words) : undefined;
     return { model: 'apps/demo/public/models/g2p', words: count, msPerWord, opsMsPerWord };
   } finally {
     tf.env().set('GATED_WASM_KERNELS', true);
