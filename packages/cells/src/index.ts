@@ -1,7 +1,7 @@
 export { assertShape, type ExpectedDim, formatShape, shapeMatches } from './assert-shape';
 export { GRUCell, LSTMCell, RNNCell, type RNNCellOptions } from './cells';
 export { Embedding, type EmbeddingOptions } from './embedding';
-export { linearProduct, recurrentProduct } from './fast-matmul';
+export { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
 export type { GRUGate } from './gru-step';
 export { Linear, type LinearOptions } from './linear';

@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { linearProduct } from './fast-matmul';
+import { linearProduct, linearWithBias } from './fast-matmul';
 import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
@@ -54,8 +54,9 @@ export class Linear extends Module {
     }
     return tf.tidy(() => {
       const rows = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      let y: tf.Tensor = linearProduct(rows as tf.Tensor2D, this.weight);
-      if (this.bias) y = tf.add(y, this.bias);
+      const y: tf.Tensor = this.bias
+        ? linearWithBias(rows as tf.Tensor2D, this.weight, this.bias)
+        : linearProduct(rows as tf.Tensor2D, this.weight);
       return (x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures])) as T;
     });
   }

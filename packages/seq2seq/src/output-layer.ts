@@ -1,4 +1,4 @@
-import { type Embedding, Linear, linearProduct, Module } from '@gated/cells';
+import { type Embedding, Linear, linearWithBias, Module } from '@gated/cells';
 import type { Tensor2D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 
@@ -36,7 +36,7 @@ export class OutputLayer extends Module {
     return tf.tidy(() => {
       const projected = this.projection.forward(features);
       if (!this.tiedEmbedding) return projected;
-      return tf.add(linearProduct(projected, this.tiedEmbedding.weight), this.bias!) as Tensor2D;
+      return linearWithBias(projected, this.tiedEmbedding.weight, this.bias!);
     });
   }
 }
