@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { LSTM } from './lstm';
 import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
 import { RNN } from './rnn';
 import { columnSums, product } from './wasm-matmul';
+import { parallelRunCount, setLstmThreadsMinimumWork } from './wasm-threads';
 
 const FLAG = 'GATED_WASM_KERNELS';
 const onWasm = tf.getBackend() === 'wasm';
@@ -131,6 +133,44 @@ describe.runIf(onWasm)('the wasm sequence kernels', () => {
     lstm.dispose();
   });
 });
+
+// The pool needs a second core; on one core the layers stay on one thread.
+describe.runIf(onWasm && availableParallelism() >= 2)(
+  'LSTM inference on two threads (Node)',
+  () => {
+    for (const lengths of [undefined, [7, 3, 1, 7, 5]]) {
+      it(`H = 37 split 16 + 21, batch 5${lengths ? ', with lengths' : ''}: as one thread, within 1e-6`, async () => {
+        const previous = setLstmThreadsMinimumWork(0);
+        const lstm = new LSTM({ inputSize: 3, hiddenSize: 37, seed: 13 });
+        const x = tf.randomNormal([7, 5, 3], 0, 1, 'float32', 14) as Tensor3D;
+        try {
+          await expectNoLeaks(() => {
+            const runs = parallelRunCount();
+            const forward = (threads: boolean) => {
+              tf.env().set('GATED_WASM_THREADS', threads);
+              const r = lstm.forward(x, lengths ? { lengths } : {});
+              return [r.output, r.hN, r.cN];
+            };
+            const threaded = forward(true);
+            expect(parallelRunCount()).toBe(runs + 1);
+            const single = forward(false);
+            expect(parallelRunCount()).toBe(runs + 1);
+            threaded.forEach((t, k) => {
+              expect(t.shape).toEqual(single[k]!.shape);
+              expect(maxDiff(t, single[k]!), `result ${k}`).toBeLessThan(1e-6);
+            });
+            tf.dispose([...threaded, ...single]);
+          });
+        } finally {
+          setLstmThreadsMinimumWork(previous);
+          tf.env().set('GATED_WASM_THREADS', true);
+          tf.dispose([x]);
+          lstm.dispose();
+        }
+      });
+    }
+  },
+);
 
 describe.runIf(onWasm)('product on the wasm kernel', () => {
   it('agrees with tf.matMul on odd shapes, with a transposed operand and a bias', async () => {

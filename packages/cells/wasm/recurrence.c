@@ -265,6 +265,61 @@ static void recurrent(int M, int N, int K, const f32 *a, const f32 *wt, const f3
 MAP(map_tanh, v_tanh)
 MAP(map_relu, v_relu)
 
+/*
+ * One batch row of U LSTM units: z holds the pre-activations [i f g o], each U wide (replaced by
+ * the activations when `keep`); c, h_in are the state the step started from, h_out and out
+ * receive the new state and the output (h_out may be h_in), tc (or null) tanh(c'). m is the
+ * row's mask: where 0 the state is carried and the output is 0.
+ */
+static void lstm_row(int U, f32 *z, int keep, f32 *c, const f32 *h_in, f32 *h_out, f32 *out,
+                     f32 *tc, f32 m) {
+  f32 *i = z, *f = z + U, *g = z + 2 * U, *o = z + 3 * U;
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec iv = v_sigmoid(load(i + j)), fv = v_sigmoid(load(f + j));
+    vec gv = v_tanh(load(g + j)), ov = v_sigmoid(load(o + j));
+    if (keep) {
+      store(i + j, iv);
+      store(f + j, fv);
+      store(g + j, gv);
+      store(o + j, ov);
+    }
+    vec cn = wasm_f32x4_add(wasm_f32x4_mul(fv, load(c + j)), wasm_f32x4_mul(iv, gv));
+    vec th = v_tanh(cn);
+    vec hn = wasm_f32x4_mul(ov, th);
+    if (tc) store(tc + j, th);
+    if (m == 1.0f) {
+      store(c + j, cn);
+      store(h_out + j, hn);
+      store(out + j, hn);
+    } else {
+      vec mv = splat(m), hold = splat(1.0f - m);
+      vec shown = wasm_f32x4_mul(hn, mv);
+      store(out + j, shown);
+      store(h_out + j, wasm_f32x4_add(shown, wasm_f32x4_mul(load(h_in + j), hold)));
+      store(c + j, wasm_f32x4_add(wasm_f32x4_mul(cn, mv), wasm_f32x4_mul(load(c + j), hold)));
+    }
+  }
+  for (; j < U; j++) {
+    f32 iv = SCALAR(v_sigmoid, i[j]), fv = SCALAR(v_sigmoid, f[j]);
+    f32 gv = SCALAR(v_tanh, g[j]), ov = SCALAR(v_sigmoid, o[j]);
+    if (keep) {
+      i[j] = iv;
+      f[j] = fv;
+      g[j] = gv;
+      o[j] = ov;
+    }
+    f32 cn = fv * c[j] + iv * gv;
+    f32 th = SCALAR(v_tanh, cn);
+    f32 hn = ov * th;
+    if (tc) tc[j] = th;
+    f32 shown = hn * m;
+    out[j] = shown;
+    h_out[j] = shown + h_in[j] * (1.0f - m);
+    c[j] = cn * m + c[j] * (1.0f - m);
+  }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * LSTM (Hochreiter & Schmidhuber 1997; forget gate: Gers et al. 2000).
  *
@@ -292,56 +347,9 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(
     recurrent(B, G, H, h, wt, w, z, xg + t * B * G, G);
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
-      f32 *row = z + b * G; /* pre-activations in, activations out when training */
-      f32 m = mask ? mask[t * B + b] : 1.0f;
-      f32 *hb = h + b * H, *cb = c + b * H, *ob = o_t + b * H;
-      f32 *tcb = tc ? tc + b * H : 0;
-      f32 *i = row, *f = row + H, *g = row + 2 * H, *o = row + 3 * H;
-      int j = 0;
-      /* One pass per row: activations, the new state and the output, four units at a time. */
-      for (; j + 4 <= H; j += 4) {
-        vec iv = v_sigmoid(load(i + j)), fv = v_sigmoid(load(f + j));
-        vec gv = v_tanh(load(g + j)), ov = v_sigmoid(load(o + j));
-        if (gates) {
-          store(i + j, iv);
-          store(f + j, fv);
-          store(g + j, gv);
-          store(o + j, ov);
-        }
-        vec cn = wasm_f32x4_add(wasm_f32x4_mul(fv, load(cb + j)), wasm_f32x4_mul(iv, gv));
-        vec th = v_tanh(cn);
-        vec hn = wasm_f32x4_mul(ov, th);
-        if (tcb) store(tcb + j, th);
-        if (m == 1.0f) {
-          store(cb + j, cn);
-          store(hb + j, hn);
-          store(ob + j, hn);
-        } else {
-          vec mv = splat(m), hold = splat(1.0f - m);
-          vec shown = wasm_f32x4_mul(hn, mv);
-          store(ob + j, shown);
-          store(hb + j, wasm_f32x4_add(shown, wasm_f32x4_mul(load(hb + j), hold)));
-          store(cb + j, wasm_f32x4_add(wasm_f32x4_mul(cn, mv), wasm_f32x4_mul(load(cb + j), hold)));
-        }
-      }
-      for (; j < H; j++) {
-        f32 iv = SCALAR(v_sigmoid, i[j]), fv = SCALAR(v_sigmoid, f[j]);
-        f32 gv = SCALAR(v_tanh, g[j]), ov = SCALAR(v_sigmoid, o[j]);
-        if (gates) {
-          i[j] = iv;
-          f[j] = fv;
-          g[j] = gv;
-          o[j] = ov;
-        }
-        f32 cn = fv * cb[j] + iv * gv;
-        f32 th = SCALAR(v_tanh, cn);
-        f32 hn = ov * th;
-        if (tcb) tcb[j] = th;
-        f32 shown = hn * m;
-        ob[j] = shown;
-        hb[j] = shown + hb[j] * (1.0f - m);
-        cb[j] = cn * m + cb[j] * (1.0f - m);
-      }
+      f32 *hb = h + b * H;
+      lstm_row(H, z + b * G, gates != 0, c + b * H, hb, hb, o_t + b * H, tc ? tc + b * H : 0,
+               mask ? mask[t * B + b] : 1.0f);
     }
   }
 }
@@ -608,3 +616,86 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
     for (; j < N; j++) out[j] += row[j];
   }
 }
+
+#ifdef GATED_THREADS
+/* ---------------------------------------------------------------------------------------------
+ * LSTM inference on several threads (the shared-memory build only). Every thread calls
+ * lstm_forward_part with the same job and its own part number; part p owns units
+ * [unit_start(p), unit_start(p + 1)) of every gate: it packs those rows of W_hh, multiplies
+ * the whole h by them and runs their gate math, writing its columns of the next h. A barrier
+ * after each step publishes h; h alternates between two buffers so that no part writes what
+ * another is still reading.
+ */
+enum {
+  J_T, J_B, J_H, J_PARTS, J_XG, J_H0, J_C0, J_W, J_MASK, J_OUT, J_HA, J_HB, J_C, J_SCRATCH,
+  J_SCRATCH_FLOATS, J_COUNT, J_GENERATION, J_FAILED
+};
+
+/*
+ * Waits until all parts arrive. Returns 0, or -1 (and marks the job failed) when another part
+ * has failed or has not arrived after about 2^31 polls (seconds): a lost thread must not hang
+ * the caller forever.
+ */
+static int barrier(int *job, int parts) {
+  int seen = __atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE);
+  if (__atomic_add_fetch(&job[J_COUNT], 1, __ATOMIC_ACQ_REL) == parts) {
+    __atomic_store_n(&job[J_COUNT], 0, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&job[J_GENERATION], 1, __ATOMIC_RELEASE);
+    return 0;
+  }
+  for (unsigned polls = 0; __atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE) == seen;) {
+    if (__atomic_load_n(&job[J_FAILED], __ATOMIC_ACQUIRE) || ++polls == 0x80000000u) {
+      __atomic_store_n(&job[J_FAILED], 1, __ATOMIC_RELEASE);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* First unit of part p; parts after the first start on a multiple of 4. */
+static int unit_start(int p, int parts, int H) {
+  if (p <= 0) return 0;
+  if (p >= parts) return H;
+  return (p * H / parts) & ~3;
+}
+
+/* Floats of scratch one part needs: its four packed weight blocks and its pre-activations. */
+__attribute__((export_name("lstm_part_floats"))) int lstm_part_floats(int B, int H, int parts) {
+  int most = 0;
+  for (int p = 0; p < parts; p++) {
+    int U = unit_start(p + 1, parts, H) - unit_start(p, parts, H);
+    int floats = 4 * ((U + PANEL - 1) / PANEL) * PANEL * H + B * 4 * U;
+    if (floats > most) most = floats;
+  }
+  return most;
+}
+
+__attribute__((export_name("lstm_forward_part"))) void lstm_forward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS], G = 4 * H;
+  const f32 *xg = (const f32 *)job[J_XG], *h0 = (const f32 *)job[J_H0];
+  const f32 *c0 = (const f32 *)job[J_C0], *w = (const f32 *)job[J_W];
+  const f32 *mask = (const f32 *)job[J_MASK];
+  f32 *out = (f32 *)job[J_OUT], *c = (f32 *)job[J_C];
+  f32 *h_a = (f32 *)job[J_HA], *h_b = (f32 *)job[J_HB];
+  int j0 = unit_start(p, parts, H), U = unit_start(p + 1, parts, H) - j0;
+  int panel = ((U + PANEL - 1) / PANEL) * PANEL * H;
+  f32 *packed = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS];
+  f32 *z = packed + 4 * panel; /* [B, 4U]: this part's i, f, g, o */
+  for (int q = 0; q < 4; q++) pack_panels(H, U, w + (q * H + j0) * H, 1, packed + q * panel);
+  for (int b = 0; b < B; b++) {
+    copy(h_a + b * H + j0, h0 + b * H + j0, U);
+    copy(c + b * H + j0, c0 + b * H + j0, U);
+  }
+  if (barrier(job, parts)) return;
+  for (int t = 0; t < T; t++) {
+    f32 *h_in = (t & 1) ? h_b : h_a, *h_out = (t & 1) ? h_a : h_b;
+    for (int q = 0; q < 4; q++)
+      product(B, U, H, h_in, H, packed + q * panel, z + q * U, 4 * U,
+              xg + t * B * G + q * H + j0, G);
+    for (int b = 0; b < B; b++)
+      lstm_row(U, z + b * 4 * U, 0, c + b * H + j0, h_in + b * H + j0, h_out + b * H + j0,
+               out + (t * B + b) * H + j0, 0, mask ? mask[t * B + b] : 1.0f);
+    if (barrier(job, parts)) return;
+  }
+}
+#endif
