@@ -632,24 +632,32 @@ enum {
 };
 
 /*
- * Waits until all parts arrive. Returns 0, or -1 (and marks the job failed) when another part
- * has failed or has not arrived after about 2^31 polls (seconds): a lost thread must not hang
- * the caller forever.
+ * Waits until all parts arrive: spins briefly (a step's work is tens of microseconds, and the
+ * other part usually arrives within that), then sleeps in memory.atomic.wait32 in 1 ms slices,
+ * so that a descheduled partner costs no CPU. Returns 0, or -1 (and marks the job failed) when
+ * another part has failed or has not arrived within about 10 s: a lost thread must not hang the
+ * caller forever.
  */
+#define SPIN_POLLS 32768
+#define WAIT_SLICES 10000
 static int barrier(int *job, int parts) {
   int seen = __atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE);
   if (__atomic_add_fetch(&job[J_COUNT], 1, __ATOMIC_ACQ_REL) == parts) {
     __atomic_store_n(&job[J_COUNT], 0, __ATOMIC_RELAXED);
     __atomic_add_fetch(&job[J_GENERATION], 1, __ATOMIC_RELEASE);
+    __builtin_wasm_memory_atomic_notify(&job[J_GENERATION], (unsigned)parts);
     return 0;
   }
-  for (unsigned polls = 0; __atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE) == seen;) {
-    if (__atomic_load_n(&job[J_FAILED], __ATOMIC_ACQUIRE) || ++polls == 0x80000000u) {
+  for (int polls = 0;; polls++) {
+    if (__atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE) != seen) return 0;
+    if (__atomic_load_n(&job[J_FAILED], __ATOMIC_ACQUIRE)) return -1;
+    if (polls < SPIN_POLLS) continue;
+    if (polls >= SPIN_POLLS + WAIT_SLICES) {
       __atomic_store_n(&job[J_FAILED], 1, __ATOMIC_RELEASE);
       return -1;
     }
+    __builtin_wasm_memory_atomic_wait32(&job[J_GENERATION], seen, 1000000); /* 1 ms */
   }
-  return 0;
 }
 
 /* First unit of part p; parts after the first start on a multiple of 4. */

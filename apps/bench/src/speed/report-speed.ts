@@ -28,6 +28,8 @@ export function speedMarkdown(results: SpeedResults): string {
         .join('; ') +
       '.',
     '',
+    'gated runs on one thread, like tf.layers, except LSTM inference of the larger sizes in Node, which splits each step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
+    '',
   ];
   const headline = results.entries.filter((e) => e.headline);
   if (headline.length > 0) {
