@@ -5,7 +5,8 @@ import { decodeBase64 } from './wasm-module';
 /*
  * LSTM inference on two threads in Node. tfjs-backend-wasm runs on one thread in Node; a second
  * core can take half of every time step: our module runs on its own shared WebAssembly.Memory in
- * this thread and in one worker (worker_threads, unref'd, parked in Atomics.wait between jobs),
+ * this thread and in one worker (worker_threads, unref'd, sleeping in timed Atomics.wait calls
+ * between jobs: every 1 ms just after a job, every 20 ms once idle),
  * each owning half the units (lstm_forward_part in wasm/recurrence.c), with a barrier per step.
  * Inputs are copied in from tfjs's heap and results back (about 1 ms for the headline size).
  * Used for inference of large enough LSTMs on wasm; GATED_WASM_THREADS=off in the environment, or
@@ -24,7 +25,7 @@ const CONTROL = 0; // [posted job, finished job, worker ready]
 const JOB = 64; // int32 words, see the J_ enum in recurrence.c
 const DATA = 256;
 const READY_TIMEOUT_MS = 5_000;
-const JOB_TIMEOUT_MS = 60_000;
+const JOB_TIMEOUT_MS = 15_000; // after the barrier's own 10 s give-up
 
 interface PartExports {
   lstm_forward_part(job: number, part: number): void;
