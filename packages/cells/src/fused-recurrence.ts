@@ -14,6 +14,7 @@ import {
   runForwardKernel,
   wasmRecurrenceAvailable,
 } from './wasm-recurrence';
+import { installWasmSliceKernels } from './wasm-slice-kernel';
 
 /** Which recurrence, and its sizes. */
 export interface FusedRecurrence {
@@ -179,6 +180,7 @@ function forward(
   given: FusedInputs,
   mask: Tensor3D | undefined,
 ): { flat: Tensor; saved: Tensor[] } {
+  installWasmSliceKernels(); // the op-by-op loop takes a slice per step (a no-op off wasm)
   const { steps, batch } = spec;
   const xGates = unstackFirst<Tensor2D>(tf.reshape(given.projected, [steps, batch, -1]));
   const one = tf.scalar(1); // one upload, not one per use

@@ -16,7 +16,6 @@ import type { CellState, StepResult } from './recurrent-step';
 import { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
 import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
-import { wasmRecurrenceAvailable } from './wasm-recurrence';
 import { installWasmSliceKernels } from './wasm-slice-kernel';
 
 /** Options shared by `RNN`, `LSTM` and `GRU`; the names and defaults are `torch.nn`'s. */
@@ -208,10 +207,6 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       ? (options.dropoutSeed ?? Math.floor(this.random() * 2 ** 31))
       : undefined;
 
-    // The op-by-op paths (tracing, projections, other backends) take many slices; the wasm
-    // sequence kernels take none, and then tfjs's own kernels are left as they are.
-    if (options.trace || this.outputSize !== this.hiddenSize || !wasmRecurrenceAvailable())
-      installWasmSliceKernels();
     return tf.tidy(() => {
       const packed = lengths ? packSequence(lengths, steps) : undefined;
       const h0 = options.h0 ? unstackFirst<Tensor2D>(options.h0) : undefined;
@@ -307,6 +302,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       return { output: fused.output, state: { h: fused.h, c: fused.c } };
     }
     // The traced path: the same math step by step on the tape, keeping every gate.
+    installWasmSliceKernels(); // it takes a slice per step
     const masks = packed ? (tf.unstack(packed.mask) as Tensor2D[]) : undefined; // each [B, 1]
     const holds = packed ? (tf.unstack(tf.sub(1, packed.mask)) as Tensor2D[]) : undefined;
     const outputs: Tensor2D[] = [];

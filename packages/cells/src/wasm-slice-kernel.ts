@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
  * place. tfjs-backend-wasm 4.x copies the whole input out of the wasm heap for every slice it
  * takes (`readSync`), so unstacking a [50, 32, 512] input projection takes 62 ms and each of 50
  * time-step slices 0.7 ms — the largest single cost of a recurrent loop. Results are identical;
- * only the copies are gone. Installed once, on the first recurrent forward that runs on wasm;
- * other kernels and backends are untouched.
+ * only the copies are gone. Installed once, by the first op-by-op or traced recurrent forward on
+ * wasm (the sequence kernels take no slices); other kernels and backends are untouched.
  */
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import type { SpeedConfig } from './subjects';
+import { loadSidePackage } from './side-package';
+import { type SpeedConfig, timeMs } from './subjects';
 
 interface TimeStepNet {
   train(data: number[][][], options: { iterations: number; log: boolean }): unknown;
@@ -25,25 +23,8 @@ interface Brain {
  * onnxruntime-node it is installed on the side (see the bench README), not by the workspace.
  */
 export function loadBrainjs(): { brain: Brain; version: string } | { note: string } {
-  const explicit = process.env.BRAINJS;
-  if (explicit && !existsSync(join(explicit, 'package.json')))
-    return { note: `BRAINJS is ${explicit}, which holds no package.json` };
-  const require = createRequire(import.meta.url);
-  try {
-    const brain = require(explicit ?? 'brain.js') as Brain;
-    const version = (require(join(explicit ?? 'brain.js', 'package.json')) as { version: string })
-      .version;
-    return { brain, version };
-  } catch {
-    return {
-      note: 'brain.js not found: install it on the side and set BRAINJS (see the bench README)',
-    };
-  }
-}
-
-function median(times: number[]): number {
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  const found = loadSidePackage<Brain>('BRAINJS', 'brain.js');
+  return 'module' in found ? { brain: found.module, version: found.version } : found;
 }
 
 /**
@@ -76,20 +57,14 @@ export function brainjsMs(
   const data = Array.from({ length: config.batch }, () =>
     Array.from({ length: config.length }, () => Array.from({ length: config.input }, next)),
   );
-  const time = (run: () => void) => {
-    for (let i = 0; i < warmup; i++) run();
-    const times: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const started = performance.now();
-      run();
-      times.push(performance.now() - started);
-    }
-    return median(times);
-  };
   return {
-    trainMs: time(() => net.train(data, { iterations: 1, log: false })),
-    inferMs: time(() => {
-      for (const sequence of data) net.run(sequence);
-    }),
+    trainMs: timeMs(() => net.train(data, { iterations: 1, log: false }), warmup, reps),
+    inferMs: timeMs(
+      () => {
+        for (const sequence of data) net.run(sequence);
+      },
+      warmup,
+      reps,
+    ),
   };
 }

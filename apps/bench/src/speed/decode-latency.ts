@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { TextModel } from '../models/text-model';
+import { median } from './subjects';
 
 /** Median ms of greedy `predict([input])`, one input at a time, after a warm-up. */
 export function medianDecodeMs(model: TextModel, inputs: readonly string[]): number {
@@ -12,8 +13,7 @@ export function medianDecodeMs(model: TextModel, inputs: readonly string[]): num
     model.predict([input]);
     return performance.now() - start;
   });
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 /** Greedy decoding latency of the demo's G2P model, one word at a time. */

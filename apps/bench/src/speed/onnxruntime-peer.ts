@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import type { SpeedConfig } from './subjects';
+import { loadSidePackage } from './side-package';
+import { type SpeedConfig, timeMsAsync } from './subjects';
 
 /** The parts of onnxruntime-node's API the peer uses. */
 interface OrtTensor {
@@ -29,21 +27,8 @@ export const ORT_THREADS = 2;
  * binaries of every platform); the bench README says how to install it on the side.
  */
 export function loadOnnxruntime(): { ort: Ort; version: string } | { note: string } {
-  const explicit = process.env.ONNXRUNTIME_NODE;
-  if (explicit && !existsSync(join(explicit, 'package.json')))
-    return { note: `ONNXRUNTIME_NODE is ${explicit}, which holds no package.json` };
-  const require = createRequire(import.meta.url);
-  try {
-    const ort = require(explicit ?? 'onnxruntime-node') as Ort;
-    const version = (
-      require(join(explicit ?? 'onnxruntime-node', 'package.json')) as { version: string }
-    ).version;
-    return { ort, version };
-  } catch {
-    return {
-      note: 'onnxruntime-node not found: install it on the side and set ONNXRUNTIME_NODE (see the bench README)',
-    };
-  }
+  const found = loadSidePackage<Ort>('ONNXRUNTIME_NODE', 'onnxruntime-node');
+  return 'module' in found ? { ort: found.module, version: found.version } : found;
 }
 
 /**
@@ -67,16 +52,8 @@ export async function onnxInferMs(
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
     });
-    for (let i = 0; i < warmup; i++) await session.run({ x });
-    const times: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const started = performance.now();
-      await session.run({ x });
-      times.push(performance.now() - started);
-    }
+    best = Math.min(best, await timeMsAsync(() => session.run({ x }), warmup, reps));
     await session.release();
-    times.sort((a, b) => a - b);
-    best = Math.min(best, times[Math.floor(times.length / 2)]!);
   }
   return best;
 }

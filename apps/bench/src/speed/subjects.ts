@@ -165,6 +165,27 @@ export function timeMs(run: () => void, warmup: number, reps: number): number {
     run();
     times.push(performance.now() - start);
   }
+  return median(times);
+}
+
+/** `timeMs` for work that completes asynchronously (onnxruntime's session.run). */
+export async function timeMsAsync(
+  run: () => Promise<unknown>,
+  warmup: number,
+  reps: number,
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** The median of some timings (sorts them in place). */
+export function median(times: number[]): number {
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
