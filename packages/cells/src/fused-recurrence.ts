@@ -229,7 +229,7 @@ function forward(
  * export this; its engine keeps the depth in `state.gradientDepth` (tfjs 4). When that cannot be
  * read, assume it is, so the backward pass always has what it needs.
  */
-function recordingGradients(): boolean {
+export function recordingGradients(): boolean {
   const depth = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state
     ?.gradientDepth;
   return depth === undefined || depth > 0;

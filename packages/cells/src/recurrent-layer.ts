@@ -2,7 +2,8 @@ import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
 import { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
-import { type FusedRecurrence, fusedRecurrence } from './fused-recurrence';
+import { type FusedRecurrence, fusedRecurrence, recordingGradients } from './fused-recurrence';
+import { lstmOnThreads, threadedLstm } from './lstm-threaded';
 import { Module } from './module';
 import {
   type Lengths,
@@ -276,6 +277,29 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     const [steps, batch, features] = sequence.shape;
     const gateWidth = this.kind.gateCount * this.hiddenSize;
     const rows = tf.reshape(sequence, [steps * batch, features]) as Tensor2D;
+    if (
+      !tracing &&
+      this.kind.fused.kind === 'lstm' &&
+      !w.weightHr &&
+      lstmOnThreads(steps, batch, this.hiddenSize)
+    ) {
+      // Node with a second core: the whole direction, projection and gradients included.
+      const run = threadedLstm(
+        {
+          x: rows,
+          weightIh: w.weightIh,
+          bias: w.biasIh && w.biasHh ? tf.add(w.biasIh, w.biasHh) : undefined,
+          weightHh: w.weightHh,
+          h0: initial.h,
+          c0: initial.c!,
+          mask: packed?.mask,
+        },
+        steps,
+        batch,
+        recordingGradients(),
+      );
+      return { output: run.output, state: { h: run.h, c: run.c } };
+    }
     // The input bias (and, where the kind allows, the recurrent one) joins the projection.
     const projected: Tensor =
       w.biasIh && w.biasHh

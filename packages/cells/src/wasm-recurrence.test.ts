@@ -8,6 +8,7 @@ import { expectNoLeaks } from '../test/fixtures';
 import { sliceFlat } from './flat-slice';
 import { GRU } from './gru';
 import { LSTM } from './lstm';
+import { dropLstmSlots } from './lstm-threaded';
 import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
 import { RNN } from './rnn';
 import { columnSums, product } from './wasm-matmul';
@@ -135,42 +136,136 @@ describe.runIf(onWasm)('the wasm sequence kernels', () => {
 });
 
 // The pool needs a second core; on one core the layers stay on one thread.
-describe.runIf(onWasm && availableParallelism() >= 2)(
-  'LSTM inference on two threads (Node)',
-  () => {
+describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node)', () => {
+  const THREADS = 'GATED_WASM_THREADS';
+  /** Runs `body` with the pool on (for any size) or off, with the kernels tfjs ran. */
+  async function onThreads<T>(threads: boolean, body: () => T) {
+    const previous = setLstmThreadsMinimumWork(0);
+    tf.env().set(THREADS, threads);
+    const runs = parallelRunCount();
+    try {
+      const { value, names } = await run(true, body);
+      return { value, names, jobs: parallelRunCount() - runs };
+    } finally {
+      setLstmThreadsMinimumWork(previous);
+      tf.env().set(THREADS, true);
+    }
+  }
+  const expectClose = (actual: Float32Array[], expected: Float32Array[], tolerance: number) => {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((values, k) => {
+      const reference = expected[k]!;
+      expect(values.length, `result ${k}`).toBe(reference.length);
+      let worst = 0;
+      for (let i = 0; i < values.length; i++)
+        worst = Math.max(worst, Math.abs(values[i]! - reference[i]!));
+      expect(worst, `result ${k}`).toBeLessThanOrEqual(tolerance);
+    });
+  };
+  const layers: Array<{ name: string; make: () => LSTM }> = [
+    // The pool takes hidden sizes from 32 and batches from 4. H = 37 splits into 16 + 21 units:
+    // a part whose width is not a multiple of 4 or 8.
+    { name: 'H = 37', make: () => new LSTM({ inputSize: 3, hiddenSize: 37, seed: 13 }) },
+    {
+      name: '2 layers, bidirectional, no bias, batch first, H = 33',
+      make: () =>
+        new LSTM({
+          inputSize: 4,
+          hiddenSize: 33,
+          numLayers: 2,
+          bidirectional: true,
+          bias: false,
+          batchFirst: true,
+          seed: 15,
+        }),
+    },
+  ];
+  for (const { name, make } of layers) {
     for (const lengths of [undefined, [7, 3, 1, 7, 5]]) {
-      it(`H = 37 split 16 + 21, batch 5${lengths ? ', with lengths' : ''}: as one thread, within 1e-6`, async () => {
-        const previous = setLstmThreadsMinimumWork(0);
-        const lstm = new LSTM({ inputSize: 3, hiddenSize: 37, seed: 13 });
-        const x = tf.randomNormal([7, 5, 3], 0, 1, 'float32', 14) as Tensor3D;
-        try {
-          await expectNoLeaks(() => {
-            const runs = parallelRunCount();
-            const forward = (threads: boolean) => {
-              tf.env().set('GATED_WASM_THREADS', threads);
-              const r = lstm.forward(x, lengths ? { lengths } : {});
-              return [r.output, r.hN, r.cN];
-            };
-            const threaded = forward(true);
-            expect(parallelRunCount()).toBe(runs + 1);
-            const single = forward(false);
-            expect(parallelRunCount()).toBe(runs + 1);
-            threaded.forEach((t, k) => {
-              expect(t.shape).toEqual(single[k]!.shape);
-              expect(maxDiff(t, single[k]!), `result ${k}`).toBeLessThan(1e-6);
-            });
-            tf.dispose([...threaded, ...single]);
-          });
-        } finally {
-          setLstmThreadsMinimumWork(previous);
-          tf.env().set('GATED_WASM_THREADS', true);
-          tf.dispose([x]);
-          lstm.dispose();
-        }
+      it(`${name}, batch 5${lengths ? ', with lengths' : ''}: forward, dx and every parameter gradient as one thread, within 2e-6`, async () => {
+        const layer = make();
+        const shape: [number, number, number] = layer.batchFirst ? [5, 7, 4] : [7, 5, 3];
+        const x = tf.randomNormal(shape, 0, 1, 'float32', 14) as Tensor3D;
+        await expectNoLeaks(async () => {
+          const threaded = await onThreads(true, () => forwardAndGradients(layer, x, lengths));
+          const single = await onThreads(false, () => forwardAndGradients(layer, x, lengths));
+          expect(threaded.names).toContain('GatedLstmSequence');
+          expect(threaded.names).toContain('GatedLstmSequenceGrad');
+          expect(threaded.names).not.toContain('GatedRecurrenceForward');
+          expect(single.jobs).toBe(0);
+          expect(threaded.jobs).toBeGreaterThan(0);
+          expectClose(threaded.value, single.value, 2e-6);
+        });
+        x.dispose();
+        layer.dispose();
       });
     }
-  },
-);
+  }
+
+  it('computes no gradient nobody asks for: no dx for a constant input, no weight gradients for dx alone', async () => {
+    const layer = new LSTM({ inputSize: 3, hiddenSize: 32, seed: 16 });
+    const x = tf.randomNormal([6, 4, 3], 0, 1, 'float32', 17) as Tensor3D;
+    const loss = (input: Tensor) => tf.sum(tf.square(layer.forward(input as Tensor3D).hN));
+    await expectNoLeaks(async () => {
+      const weightsOnly = await onThreads(true, () =>
+        tf.tidy(() => {
+          tf.variableGrads(() => loss(x) as tf.Scalar, layer.parameters() as tf.Variable[]);
+        }),
+      );
+      expect(weightsOnly.jobs).toBe(3); // forward, backward, weight gradients
+      const inputOnly = await onThreads(true, () => tf.tidy(() => void tf.grad(loss)(x)));
+      expect(inputOnly.jobs).toBe(3); // forward, backward, dx
+    });
+    x.dispose();
+    layer.dispose();
+  });
+
+  it('gradients of h0 and c0 as one thread, within 2e-6', async () => {
+    const layer = new LSTM({ inputSize: 3, hiddenSize: 34, seed: 20 });
+    const x = tf.randomNormal([6, 4, 3], 0, 1, 'float32', 21) as Tensor3D;
+    const h0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 22) as Tensor3D;
+    const c0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 23) as Tensor3D;
+    const gradients = () =>
+      tf.tidy(() =>
+        tf
+          .grads((h: Tensor, c: Tensor) => {
+            const r = layer.forward(x, { h0: h as Tensor3D, c0: c as Tensor3D });
+            return tf.add(tf.sum(tf.square(r.output)), tf.sum(r.cN!));
+          })([h0, c0])
+          .map((g) => g.dataSync() as Float32Array),
+      );
+    await expectNoLeaks(async () => {
+      const threaded = await onThreads(true, gradients);
+      const single = await onThreads(false, gradients);
+      expect(threaded.jobs).toBe(2); // forward, backward: no weight gradients, no dx
+      expectClose(threaded.value, single.value, 2e-6);
+    });
+    tf.dispose([x, h0, c0]);
+    layer.dispose();
+  });
+
+  it('recomputes the forward when its kept state is gone: the same gradients', async () => {
+    const layer = new LSTM({ inputSize: 3, hiddenSize: 35, seed: 18 });
+    const x = tf.randomNormal([5, 4, 3], 0, 1, 'float32', 19) as Tensor3D;
+    const gradients = (drop: boolean) =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const { output } = layer.forward(x);
+          if (drop) dropLstmSlots();
+          return tf.sum(tf.mul(output, output)) as tf.Scalar;
+        }, layer.parameters() as tf.Variable[]);
+        return Object.values(grads).map((g) => g.dataSync() as Float32Array);
+      });
+    await expectNoLeaks(async () => {
+      const kept = await onThreads(true, () => gradients(false));
+      const recomputed = await onThreads(true, () => gradients(true));
+      expect(recomputed.jobs).toBe(kept.jobs + 1); // the forward once more
+      expectClose(recomputed.value, kept.value, 0);
+    });
+    x.dispose();
+    layer.dispose();
+  });
+});
 
 describe.runIf(onWasm)('product on the wasm kernel', () => {
   it('agrees with tf.matMul on odd shapes, with a transposed operand and a bias', async () => {

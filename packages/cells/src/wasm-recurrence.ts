@@ -8,7 +8,6 @@ import {
   type WasmBackend,
   withScratch,
 } from './wasm-module';
-import { lstmForwardThreaded, useLstmThreads } from './wasm-threads';
 
 /*
  * Whole-sequence recurrence kernels for the wasm backend. The time loop of each kind runs inside
@@ -69,22 +68,6 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
   const out = make([T, B, H]);
   const h = make([B, H]);
   const { projected, h0, c0, weightHh, biasHh, mask } = inputs;
-  if (kind === 'lstm' && !training && useLstmThreads(T, B, H)) {
-    const c = make([B, H]);
-    const at = (info: tf.TensorInfo | undefined) => ptr(info) / 4;
-    lstmForwardThreaded(T, B, H, {
-      heap: backend.wasm.HEAPF32, // read after every allocation: growing the heap replaces it
-      xg: at(projected),
-      h0: at(h0),
-      c0: at(c0),
-      weightHh: at(weightHh),
-      mask: mask ? at(mask) : undefined,
-      out: at(out),
-      h: at(h),
-      c: at(c),
-    });
-    return [out, h, c];
-  }
   return withScratch(backend, [packedFloats(H, G), B * G], ([packed, scratch]) => {
     // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c);
     // for a batch of one or two (decoding), the kernel reads W_hh row by row instead.

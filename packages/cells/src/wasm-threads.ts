@@ -3,14 +3,14 @@ import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
 /*
- * LSTM inference on two threads in Node. tfjs-backend-wasm runs on one thread in Node; a second
+ * A second thread for the LSTM in Node. tfjs-backend-wasm runs on one thread in Node; a second
  * core can take half of every time step: our module runs on its own shared WebAssembly.Memory in
  * this thread and in one worker (worker_threads, unref'd, sleeping in timed Atomics.wait calls
- * between jobs: every 1 ms just after a job, every 20 ms once idle),
- * each owning half the units (lstm_forward_part in wasm/recurrence.c), with a barrier per step.
- * Inputs are copied in from tfjs's heap and results back (about 1 ms for the headline size).
- * Used for inference of large enough LSTMs on wasm; GATED_WASM_THREADS=off in the environment, or
- * `tf.env().set('GATED_WASM_THREADS', false)`, keeps everything on one thread.
+ * between jobs: every 1 ms just after a job, every 20 ms once idle). A job is a few int32 words
+ * (the J_ enum of wasm/recurrence.c) that both threads run, each its own part, meeting at
+ * barriers inside the module (pool_part). lstm-threaded.ts lays out the jobs and their data.
+ * GATED_WASM_THREADS=off in the environment, or `tf.env().set('GATED_WASM_THREADS', false)`,
+ * keeps everything on one thread.
  */
 
 const FLAG = 'GATED_WASM_THREADS';
@@ -19,29 +19,34 @@ tf.env().registerFlag(
   () => !(typeof process !== 'undefined' && process.env?.[FLAG] === 'off'),
 );
 
-const PARTS = 2;
+/** Threads a job is split between. */
+export const PARTS = 2;
 // Shared-memory layout: control words, the job, then the data.
 const CONTROL = 0; // [posted job, finished job, worker ready]
 const JOB = 64; // int32 words, see the J_ enum in recurrence.c
-const DATA = 256;
+/** Byte offset of the first byte free for data. */
+export const POOL_DATA = 256;
 const READY_TIMEOUT_MS = 5_000;
 const JOB_TIMEOUT_MS = 15_000; // after the barrier's own 10 s give-up
 
-interface PartExports {
-  lstm_forward_part(job: number, part: number): void;
-  lstm_part_floats(B: number, H: number, parts: number): number;
+/** What the shared-memory build of the module exports for the pool. */
+export interface PoolExports {
+  pool_part(job: number, part: number): void;
+  job_words(): number;
+  lstm_part_floats(T: number, B: number, H: number, I: number, parts: number): number;
+  lstm_shared_floats(T: number, B: number, H: number, I: number): number;
 }
 
-interface Pool {
+export interface Pool {
   memory: WebAssembly.Memory;
-  wasm: PartExports;
+  wasm: PoolExports;
   posted: number;
 }
 
 let pool: Pool | null | undefined;
 let parallelRuns = 0;
 
-/** How many forward passes ran on the thread pool (for tests). */
+/** How many jobs ran on the thread pool (for tests). */
 export function parallelRunCount(): number {
   return parallelRuns;
 }
@@ -51,7 +56,7 @@ export function parallelRunCount(): number {
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory } = workerData;
-const run = new WebAssembly.Instance(module, { env: { memory } }).exports.lstm_forward_part;
+const run = new WebAssembly.Instance(module, { env: { memory } }).exports.pool_part;
 const control = () => new Int32Array(memory.buffer, ${CONTROL}, 4);
 Atomics.store(control(), 2, 1);
 Atomics.notify(control(), 2);
@@ -75,7 +80,7 @@ for (;;) {
 type NodeProcess = { getBuiltinModule?: (name: string) => unknown };
 
 /** The pool, started on first use; null where it cannot run (browsers, one core, no threads). */
-function lstmPool(): Pool | null {
+export function lstmPool(): Pool | null {
   if (pool !== undefined) return pool;
   pool = null;
   try {
@@ -92,11 +97,11 @@ function lstmPool(): Pool | null {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const module = new WebAssembly.Module(decodeBase64(RECURRENCE_WASM_SHARED));
     const wasm = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as PartExports;
+      .exports as unknown as PoolExports;
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } });
     worker.unref();
     worker.on('error', () => {
-      pool = null; // a failed worker: later forwards stay on one thread
+      pool = null; // a failed worker: later work stays on one thread
     });
     const control = new Int32Array(memory.buffer, CONTROL, 4);
     if (Atomics.wait(control, 2, 0, READY_TIMEOUT_MS) === 'timed-out') return null;
@@ -105,6 +110,54 @@ function lstmPool(): Pool | null {
     pool = null;
   }
   return pool;
+}
+
+/** Grows the pool's memory to hold at least `bytes`. */
+export function reserveBytes(p: Pool, bytes: number): void {
+  const pages = Math.ceil(bytes / 65536);
+  const current = p.memory.buffer.byteLength / 65536;
+  if (pages <= current) return;
+  try {
+    p.memory.grow(pages - current);
+  } catch (cause) {
+    const mib = (n: number) => `${Math.ceil(n / 2 ** 20)} MiB`;
+    throw new Error(
+      `gated thread pool: needs ${mib(bytes)} of memory for this sequence, more than its WebAssembly memory can grow to (4 GiB at most); split the batch or the sequence`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Runs one job on both threads: this thread takes part 0, the worker part 1. `words` is the
+ * whole job (its last three words, the barrier's count, generation and failure flag, zero).
+ * Throws, and gives the pool up, when the worker does not finish or a barrier gave up.
+ */
+export function runPoolJob(p: Pool, words: Int32Array): void {
+  const job = new Int32Array(p.memory.buffer, JOB, words.length);
+  job.set(words);
+  const control = new Int32Array(p.memory.buffer, CONTROL, 4);
+  p.posted += 1;
+  Atomics.store(control, 0, p.posted);
+  Atomics.notify(control, 0);
+  p.wasm.pool_part(JOB, 0);
+  // Our part returns after its last barrier; the worker's returns right after.
+  const deadline = performance.now() + JOB_TIMEOUT_MS;
+  for (;;) {
+    const view = new Int32Array(p.memory.buffer, CONTROL, 4);
+    const finished = Atomics.load(view, 1);
+    if (finished === p.posted) break;
+    if (performance.now() > deadline) {
+      pool = null;
+      throw new Error('gated thread pool: the worker thread did not finish its part');
+    }
+    Atomics.wait(view, 1, finished, 1);
+  }
+  if (Atomics.load(new Int32Array(p.memory.buffer, JOB, words.length), words.length - 1) !== 0) {
+    pool = null;
+    throw new Error('gated thread pool: a thread did not reach a step barrier');
+  }
+  parallelRuns += 1;
 }
 
 /** T·B·H² from which the pool pays for its copies and hand-offs (B32 T50 H128: 2.6e7). */
@@ -117,7 +170,7 @@ export function setLstmThreadsMinimumWork(work: number): number {
   return previous;
 }
 
-/** Whether an LSTM forward of this size goes to the pool. */
+/** Whether an LSTM of this size goes to the pool. */
 export function useLstmThreads(steps: number, batch: number, hidden: number): boolean {
   return (
     batch >= 4 &&
@@ -126,103 +179,4 @@ export function useLstmThreads(steps: number, batch: number, hidden: number): bo
     tf.env().getBool(FLAG) &&
     lstmPool() !== null
   );
-}
-
-/** Heap views of the float data, as offsets (in floats) into a Float32Array. */
-export interface LstmThreadIo {
-  heap: Float32Array; // tfjs's heap
-  xg: number; // [T, B, 4H]
-  h0: number; // [B, H]
-  c0: number; // [B, H]
-  weightHh: number; // [4H, H]
-  mask?: number; // [T, B]
-  out: number; // [T, B, H], written
-  h: number; // [B, H], written
-  c: number; // [B, H], written
-}
-
-/** Runs an LSTM forward on the pool, reading from and writing to tfjs's heap. */
-export function lstmForwardThreaded(T: number, B: number, H: number, io: LstmThreadIo): void {
-  const p = lstmPool();
-  if (!p) throw new Error('lstmForwardThreaded: the thread pool is not available');
-  const G = 4 * H;
-  const sizes = {
-    xg: T * B * G,
-    h0: B * H,
-    c0: B * H,
-    w: G * H,
-    mask: io.mask === undefined ? 0 : T * B,
-    out: T * B * H,
-    hA: B * H,
-    hB: B * H,
-    c: B * H,
-  };
-  const partFloats = p.wasm.lstm_part_floats(B, H, PARTS);
-  const at: Record<string, number> = {};
-  let next = DATA / 4; // in floats
-  for (const [name, floats] of Object.entries(sizes)) {
-    at[name] = next;
-    next += Math.ceil(floats / 4) * 4; // 16-byte aligned
-  }
-  const scratch = next;
-  next += partFloats * PARTS;
-  const bytes = next * 4;
-  const pages = Math.ceil(bytes / 65536);
-  const current = p.memory.buffer.byteLength / 65536;
-  if (pages > current) p.memory.grow(pages - current);
-  const ours = new Float32Array(p.memory.buffer);
-  const take = (from: number, floats: number, to: number) =>
-    ours.set(io.heap.subarray(from, from + floats), to);
-  take(io.xg, sizes.xg, at.xg!);
-  take(io.h0, sizes.h0, at.h0!);
-  take(io.c0, sizes.c0, at.c0!);
-  take(io.weightHh, sizes.w, at.w!);
-  if (io.mask !== undefined) take(io.mask, sizes.mask, at.mask!);
-  const job = new Int32Array(p.memory.buffer, JOB, 18);
-  job.set([
-    T,
-    B,
-    H,
-    PARTS,
-    at.xg! * 4,
-    at.h0! * 4,
-    at.c0! * 4,
-    at.w! * 4,
-    io.mask === undefined ? 0 : at.mask! * 4,
-    at.out! * 4,
-    at.hA! * 4,
-    at.hB! * 4,
-    at.c! * 4,
-    scratch * 4,
-    partFloats,
-    0, // barrier count
-    0, // barrier generation
-    0, // failed
-  ]);
-  const control = new Int32Array(p.memory.buffer, CONTROL, 4);
-  p.posted += 1;
-  Atomics.store(control, 0, p.posted);
-  Atomics.notify(control, 0);
-  p.wasm.lstm_forward_part(JOB, 0);
-  // Our part returns after the last barrier; the worker's returns right after.
-  const deadline = performance.now() + JOB_TIMEOUT_MS;
-  for (;;) {
-    const words = new Int32Array(p.memory.buffer, CONTROL, 4);
-    const finished = Atomics.load(words, 1);
-    if (finished === p.posted) break;
-    if (performance.now() > deadline) {
-      pool = null;
-      throw new Error('lstmForwardThreaded: the worker thread did not finish its part');
-    }
-    Atomics.wait(words, 1, finished, 1);
-  }
-  if (Atomics.load(job, 17) !== 0) {
-    pool = null;
-    throw new Error('lstmForwardThreaded: a thread did not reach a step barrier');
-  }
-  io.heap.set(ours.subarray(at.out!, at.out! + sizes.out), io.out);
-  const last = T % 2 === 0 ? at.hA! : at.hB!;
-  io.heap.set(ours.subarray(last, last + B * H), io.h);
-  io.heap.set(ours.subarray(at.c!, at.c! + B * H), io.c);
-  parallelRuns += 1;
 }

@@ -94,11 +94,12 @@ static void copy(f32 *to, const f32 *from, int n) {
 /* ---------------------------------------------------------------------------------------------
  * Products.
  *
- * pack_panels writes B [K, N] (or Bᵀ when `transposed`, B given as [N, K]) as ceil(N / 8) panels
+ * pack_strided writes B [K, N] (or Bᵀ when `transposed`, B given as [N, K]) as ceil(N / 8) panels
  * of [K, 8], zero-padded on the right, so that the product kernel reads each panel contiguously.
+ * Consecutive rows of the matrix as given are `ld` floats apart, so that a block of columns (or
+ * rows) of a larger matrix can be packed where it lies.
  */
-__attribute__((export_name("pack_panels"))) void pack_panels(int K, int N, const f32 *b,
-                                                             int transposed, f32 *packed) {
+static void pack_strided(int K, int N, const f32 *b, int ld, int transposed, f32 *packed) {
   int panels = (N + PANEL - 1) / PANEL;
   for (int p = 0; p < panels; p++) {
     f32 *out = packed + p * K * PANEL;
@@ -106,11 +107,17 @@ __attribute__((export_name("pack_panels"))) void pack_panels(int K, int N, const
       for (int j = 0; j < PANEL; j++) {
         int col = p * PANEL + j;
         f32 v = 0.0f;
-        if (col < N) v = transposed ? b[col * K + k] : b[k * N + col];
+        if (col < N) v = transposed ? b[col * ld + k] : b[k * ld + col];
         out[k * PANEL + j] = v;
       }
     }
   }
+}
+
+/* pack_strided for a whole matrix: rows K (or, transposed, N) floats apart. */
+__attribute__((export_name("pack_panels"))) void pack_panels(int K, int N, const f32 *b,
+                                                             int transposed, f32 *packed) {
+  pack_strided(K, N, b, transposed ? K : N, transposed, packed);
 }
 
 /* out[0, width) = lo:hi + init[0, width) (init may be null); width <= 8. */
@@ -266,14 +273,15 @@ MAP(map_tanh, v_tanh)
 MAP(map_relu, v_relu)
 
 /*
- * One batch row of U LSTM units: z holds the pre-activations [i f g o], each U wide (replaced by
- * the activations when `keep`); c, h_in are the state the step started from, h_out and out
- * receive the new state and the output (h_out may be h_in), tc (or null) tanh(c'). m is the
- * row's mask: where 0 the state is carried and the output is 0.
+ * One batch row of U LSTM units: z holds the pre-activations of the gates i, f, g, o, each U
+ * wide and gs floats after the previous one (replaced by the activations when `keep`); c_in and
+ * h_in are the state the step started from, c_out, h_out and out receive the new state and the
+ * output (in place allowed), tc (or null) tanh(c'). m is the row's mask: where 0 the state is
+ * carried and the output is 0.
  */
-static void lstm_row(int U, f32 *z, int keep, f32 *c, const f32 *h_in, f32 *h_out, f32 *out,
-                     f32 *tc, f32 m) {
-  f32 *i = z, *f = z + U, *g = z + 2 * U, *o = z + 3 * U;
+static void lstm_row(int U, int gs, f32 *z, int keep, const f32 *c_in, f32 *c_out,
+                     const f32 *h_in, f32 *h_out, f32 *out, f32 *tc, f32 m) {
+  f32 *i = z, *f = z + gs, *g = z + 2 * gs, *o = z + 3 * gs;
   int j = 0;
   for (; j + 4 <= U; j += 4) {
     vec iv = v_sigmoid(load(i + j)), fv = v_sigmoid(load(f + j));
@@ -284,20 +292,22 @@ static void lstm_row(int U, f32 *z, int keep, f32 *c, const f32 *h_in, f32 *h_ou
       store(g + j, gv);
       store(o + j, ov);
     }
-    vec cn = wasm_f32x4_add(wasm_f32x4_mul(fv, load(c + j)), wasm_f32x4_mul(iv, gv));
+    vec cp = load(c_in + j);
+    vec cn = wasm_f32x4_add(wasm_f32x4_mul(fv, cp), wasm_f32x4_mul(iv, gv));
     vec th = v_tanh(cn);
     vec hn = wasm_f32x4_mul(ov, th);
     if (tc) store(tc + j, th);
     if (m == 1.0f) {
-      store(c + j, cn);
+      store(c_out + j, cn);
       store(h_out + j, hn);
       store(out + j, hn);
     } else {
       vec mv = splat(m), hold = splat(1.0f - m);
       vec shown = wasm_f32x4_mul(hn, mv);
+      vec hp = load(h_in + j);
       store(out + j, shown);
-      store(h_out + j, wasm_f32x4_add(shown, wasm_f32x4_mul(load(h_in + j), hold)));
-      store(c + j, wasm_f32x4_add(wasm_f32x4_mul(cn, mv), wasm_f32x4_mul(load(c + j), hold)));
+      store(h_out + j, wasm_f32x4_add(shown, wasm_f32x4_mul(hp, hold)));
+      store(c_out + j, wasm_f32x4_add(wasm_f32x4_mul(cn, mv), wasm_f32x4_mul(cp, hold)));
     }
   }
   for (; j < U; j++) {
@@ -309,14 +319,62 @@ static void lstm_row(int U, f32 *z, int keep, f32 *c, const f32 *h_in, f32 *h_ou
       g[j] = gv;
       o[j] = ov;
     }
-    f32 cn = fv * c[j] + iv * gv;
+    f32 cp = c_in[j], hp = h_in[j];
+    f32 cn = fv * cp + iv * gv;
     f32 th = SCALAR(v_tanh, cn);
     f32 hn = ov * th;
     if (tc) tc[j] = th;
     f32 shown = hn * m;
     out[j] = shown;
-    h_out[j] = shown + h_in[j] * (1.0f - m);
-    c[j] = cn * m + c[j] * (1.0f - m);
+    h_out[j] = shown + hp * (1.0f - m);
+    c_out[j] = cn * m + cp * (1.0f - m);
+  }
+}
+
+/*
+ * The backward of lstm_row for one batch row of U units. act: the activations i, f, g, o (gs
+ * floats apart); dz receives the gradient of the pre-activations in the same layout (it may be
+ * act itself: every value is read before its place is written). tc = tanh(c'), cp = the cell
+ * state the step started from, dy the gradient of the step's output, dh and dc those flowing in
+ * from the next step. Updates dc to the gradient of the cell state the step started from and
+ * writes carry, the part of dh that flows past the step where the mask is 0 (the rest of the
+ * gradient of h_prev is dz W_hh, added by the caller).
+ */
+static void lstm_row_backward(int U, int gs, const f32 *act, f32 *dz, const f32 *tc,
+                              const f32 *cp, const f32 *dy, const f32 *dh, f32 *dc, f32 *carry,
+                              f32 m) {
+  const f32 *i = act, *f = act + gs, *g = act + 2 * gs, *o = act + 3 * gs;
+  vec mv = splat(m), hold = splat(1.0f - m), one = splat(1.0f);
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec dhj = load(dh + j), dcj = load(dc + j);
+    vec dnew = wasm_f32x4_mul(wasm_f32x4_add(dhj, load(dy + j)), mv);
+    vec ij = load(i + j), fj = load(f + j), gj = load(g + j), oj = load(o + j);
+    vec th = load(tc + j);
+    vec dct = wasm_f32x4_add(
+        wasm_f32x4_mul(dcj, mv),
+        wasm_f32x4_mul(wasm_f32x4_mul(dnew, oj), wasm_f32x4_sub(one, wasm_f32x4_mul(th, th))));
+    store(dz + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, gj),
+                                 wasm_f32x4_mul(ij, wasm_f32x4_sub(one, ij))));
+    store(dz + gs + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, load(cp + j)),
+                                      wasm_f32x4_mul(fj, wasm_f32x4_sub(one, fj))));
+    store(dz + 2 * gs + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, ij),
+                                          wasm_f32x4_sub(one, wasm_f32x4_mul(gj, gj))));
+    store(dz + 3 * gs + j, wasm_f32x4_mul(wasm_f32x4_mul(dnew, th),
+                                          wasm_f32x4_mul(oj, wasm_f32x4_sub(one, oj))));
+    store(dc + j, wasm_f32x4_add(wasm_f32x4_mul(dct, fj), wasm_f32x4_mul(dcj, hold)));
+    store(carry + j, wasm_f32x4_mul(dhj, hold));
+  }
+  for (; j < U; j++) {
+    f32 ij = i[j], fj = f[j], gj = g[j], oj = o[j], th = tc[j];
+    f32 dnew = (dh[j] + dy[j]) * m;
+    f32 dct = dc[j] * m + dnew * oj * (1.0f - th * th);
+    dz[j] = dct * gj * (ij * (1.0f - ij));
+    dz[gs + j] = dct * cp[j] * (fj * (1.0f - fj));
+    dz[2 * gs + j] = dct * ij * (1.0f - gj * gj);
+    dz[3 * gs + j] = dnew * th * (oj * (1.0f - oj));
+    dc[j] = dct * fj + dc[j] * (1.0f - m);
+    carry[j] = dh[j] * (1.0f - m);
   }
 }
 
@@ -348,8 +406,8 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
       f32 *hb = h + b * H;
-      lstm_row(H, z + b * G, gates != 0, c + b * H, hb, hb, o_t + b * H, tc ? tc + b * H : 0,
-               mask ? mask[t * B + b] : 1.0f);
+      lstm_row(H, H, z + b * G, gates != 0, c + b * H, c + b * H, hb, hb, o_t + b * H,
+               tc ? tc + b * H : 0, mask ? mask[t * B + b] : 1.0f);
     }
   }
 }
@@ -368,45 +426,10 @@ __attribute__((export_name("lstm_backward"))) void lstm_backward(
   for (int t = T - 1; t >= 0; t--) {
     f32 *carried = scratch; /* [B, H]: what flows to h_{t-1} besides dz W_hh */
     for (int b = 0; b < B; b++) {
-      const f32 *row = gates + (t * B + b) * G;
-      const f32 *i = row, *f = row + H, *g = row + 2 * H, *o = row + 3 * H;
-      const f32 *tc = tanh_c + (t * B + b) * H, *cp = c_prev + (t * B + b) * H;
-      const f32 *dy = d_out + (t * B + b) * H;
-      f32 *dzr = dz + (t * B + b) * G;
-      f32 *dh = d_h + b * H, *dc = d_c + b * H, *carry = carried + b * H;
-      f32 m = mask ? mask[t * B + b] : 1.0f;
-      vec mv = splat(m), hold = splat(1.0f - m), one = splat(1.0f);
-      int j = 0;
-      for (; j + 4 <= H; j += 4) {
-        vec dhj = load(dh + j), dcj = load(dc + j);
-        vec dnew = wasm_f32x4_mul(wasm_f32x4_add(dhj, load(dy + j)), mv);
-        vec ij = load(i + j), fj = load(f + j), gj = load(g + j), oj = load(o + j);
-        vec th = load(tc + j);
-        vec dct = wasm_f32x4_add(
-            wasm_f32x4_mul(dcj, mv),
-            wasm_f32x4_mul(wasm_f32x4_mul(dnew, oj),
-                           wasm_f32x4_sub(one, wasm_f32x4_mul(th, th))));
-        store(dzr + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, gj),
-                                      wasm_f32x4_mul(ij, wasm_f32x4_sub(one, ij))));
-        store(dzr + H + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, load(cp + j)),
-                                          wasm_f32x4_mul(fj, wasm_f32x4_sub(one, fj))));
-        store(dzr + 2 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dct, ij),
-                                              wasm_f32x4_sub(one, wasm_f32x4_mul(gj, gj))));
-        store(dzr + 3 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dnew, th),
-                                              wasm_f32x4_mul(oj, wasm_f32x4_sub(one, oj))));
-        store(dc + j, wasm_f32x4_add(wasm_f32x4_mul(dct, fj), wasm_f32x4_mul(dcj, hold)));
-        store(carry + j, wasm_f32x4_mul(dhj, hold));
-      }
-      for (; j < H; j++) {
-        f32 dnew = (dh[j] + dy[j]) * m;
-        f32 dct = dc[j] * m + dnew * o[j] * (1.0f - tc[j] * tc[j]);
-        dzr[j] = dct * g[j] * (i[j] * (1.0f - i[j]));
-        dzr[H + j] = dct * cp[j] * (f[j] * (1.0f - f[j]));
-        dzr[2 * H + j] = dct * i[j] * (1.0f - g[j] * g[j]);
-        dzr[3 * H + j] = dnew * tc[j] * (o[j] * (1.0f - o[j]));
-        dc[j] = dct * f[j] + dc[j] * (1.0f - m);
-        carry[j] = dh[j] * (1.0f - m);
-      }
+      int at = t * B + b;
+      lstm_row_backward(H, H, gates + at * G, dz + at * G, tanh_c + at * H, c_prev + at * H,
+                        d_out + at * H, d_h + b * H, d_c + b * H, carried + b * H,
+                        mask ? mask[at] : 1.0f);
     }
     product(B, H, G, dz + t * B * G, G, w, d_h, H, carried, H);
   }
@@ -604,32 +627,47 @@ __attribute__((export_name("matmul"))) void matmul(int M, int N, int K, const f3
   product(M, N, K, a, K, packed, c, N, bias, 0);
 }
 
-/* out [N] = Σ_m x[m, ·] for x [M, N]: the gradient of a bias added to every row. Row by row,
- * so that x is read in order and out stays in L1. */
-__attribute__((export_name("column_sums"))) void column_sums(int M, int N, const f32 *x,
-                                                             f32 *out) {
+/* out [N] = Σ_m x[m, ·] for x [M, N] whose rows are ld floats apart: the gradient of a bias
+ * added to every row. Row by row, so that x is read in order and out stays in L1. */
+static void column_sums_strided(int M, int N, const f32 *x, int ld, f32 *out) {
   for (int j = 0; j < N; j++) out[j] = 0.0f;
   for (int m = 0; m < M; m++) {
-    const f32 *row = x + m * N;
+    const f32 *row = x + m * ld;
     int j = 0;
     for (; j + 4 <= N; j += 4) store(out + j, wasm_f32x4_add(load(out + j), load(row + j)));
     for (; j < N; j++) out[j] += row[j];
   }
 }
 
+__attribute__((export_name("column_sums"))) void column_sums(int M, int N, const f32 *x,
+                                                             f32 *out) {
+  column_sums_strided(M, N, x, N, out);
+}
+
 #ifdef GATED_THREADS
 /* ---------------------------------------------------------------------------------------------
- * LSTM inference on several threads (the shared-memory build only). Every thread calls
- * lstm_forward_part with the same job and its own part number; part p owns units
- * [unit_start(p), unit_start(p + 1)) of every gate: it packs those rows of W_hh, multiplies
- * the whole h by them and runs their gate math, writing its columns of the next h. A barrier
- * after each step publishes h; h alternates between two buffers so that no part writes what
- * another is still reading.
+ * A whole LSTM direction on several threads (the shared-memory build only): inference, the
+ * training forward, backpropagation through time and the weight gradients. Every thread calls
+ * pool_part with the same job and its own part number; part p owns units
+ * [unit_start(p), unit_start(p + 1)) of every gate, that is the rows of W_ih, W_hh and b of
+ * those units, the columns of gates and dz that belong to them and the same columns of h and c.
+ * Per time step each part multiplies the whole h by its rows of W_hhᵀ and runs the gate math of
+ * its units; a barrier then publishes its columns of the new h. Going back, each part computes
+ * dz of its units, and after a barrier its columns of dz W_hh. The states of every step are
+ * kept (hist, chist: [T + 1, B, H], row t the state step t starts from), so no part ever writes
+ * what another may still be reading. The weight gradients and dx are jobs of their own, so that
+ * a gradient nobody asks for is never computed.
  */
 enum {
-  J_T, J_B, J_H, J_PARTS, J_XG, J_H0, J_C0, J_W, J_MASK, J_OUT, J_HA, J_HB, J_C, J_SCRATCH,
-  J_SCRATCH_FLOATS, J_COUNT, J_GENERATION, J_FAILED
+  J_OP, J_T, J_B, J_H, J_I, J_PARTS, J_X, J_WIH, J_BIAS, J_WHH, J_H0, J_C0, J_MASK, J_GATES,
+  J_HIST, J_CHIST, J_TANHC, J_OUT, J_DOUT, J_DH, J_DC, J_DWIH, J_DWHH, J_DB, J_DX, J_SCRATCH,
+  J_SCRATCH_FLOATS, J_SHARED, J_COUNT, J_GENERATION, J_FAILED, J_WORDS
 };
+/* What a job asks for. */
+enum { OP_INFER = 1, OP_TRAIN = 2, OP_BACKWARD = 3, OP_WEIGHTS = 4, OP_INPUT_GRAD = 5 };
+
+/* The number of job words, for the caller to check its copy of the layout against. */
+__attribute__((export_name("job_words"))) int job_words(void) { return J_WORDS; }
 
 /*
  * Waits until all parts arrive: spins briefly (a step's work is tens of microseconds, and the
@@ -660,50 +698,163 @@ static int barrier(int *job, int parts) {
   }
 }
 
-/* First unit of part p; parts after the first start on a multiple of 4. */
-static int unit_start(int p, int parts, int H) {
+/* First of part p's share of n things; parts after the first start on a multiple of 4. */
+static int share_start(int p, int parts, int n) {
   if (p <= 0) return 0;
-  if (p >= parts) return H;
-  return (p * H / parts) & ~3;
+  if (p >= parts) return n;
+  return (p * n / parts) & ~3;
 }
 
-/* Floats of scratch one part needs: its four packed weight blocks and its pre-activations. */
-__attribute__((export_name("lstm_part_floats"))) int lstm_part_floats(int B, int H, int parts) {
-  int most = 0;
+static int round_panel(int n) { return (n + PANEL - 1) / PANEL * PANEL; }
+
+/*
+ * Floats of scratch one part needs, the most over all jobs: the forward's packed rows of W_hh
+ * and W_ih; the backward's packed columns of W_hh and its carry; the weight gradients' strip
+ * for product_at; the input gradient's packed W_ih.
+ */
+__attribute__((export_name("lstm_part_floats"))) int lstm_part_floats(int T, int B, int H, int I,
+                                                                      int parts) {
+  int most = round_panel(I) * 4 * H;
   for (int p = 0; p < parts; p++) {
-    int U = unit_start(p + 1, parts, H) - unit_start(p, parts, H);
-    int floats = 4 * ((U + PANEL - 1) / PANEL) * PANEL * H + B * 4 * U;
-    if (floats > most) most = floats;
+    int U = round_panel(share_start(p + 1, parts, H) - share_start(p, parts, H));
+    int forward = 4 * U * H + 4 * U * I;
+    int backward = U * 4 * H + B * U;
+    if (forward > most) most = forward;
+    if (backward > most) most = backward;
+    if (4 * T * B > most) most = 4 * T * B;
   }
   return most;
 }
 
-__attribute__((export_name("lstm_forward_part"))) void lstm_forward_part(int *job, int p) {
-  int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS], G = 4 * H;
-  const f32 *xg = (const f32 *)job[J_XG], *h0 = (const f32 *)job[J_H0];
-  const f32 *c0 = (const f32 *)job[J_C0], *w = (const f32 *)job[J_W];
+/* Floats of scratch the parts share: h_prev and x of every step, packed for the weight gradients. */
+__attribute__((export_name("lstm_shared_floats"))) int lstm_shared_floats(int T, int B, int H,
+                                                                          int I) {
+  return (round_panel(H) + round_panel(I)) * T * B;
+}
+
+/*
+ * The forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, 4H] receives x W_ihᵀ + b and then,
+ * step by step, the recurrent term and (training) the activations; hist, chist [T + 1, B, H]
+ * the states; out [T, B, H] the masked outputs (with a mask; without one they are hist[1..T]);
+ * tanhc [T, B, H] (training) tanh of each new cell state.
+ */
+static void forward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS], G = 4 * H;
+  int training = job[J_OP] == OP_TRAIN;
+  const f32 *x = (const f32 *)job[J_X], *wih = (const f32 *)job[J_WIH];
+  const f32 *bias = (const f32 *)job[J_BIAS], *whh = (const f32 *)job[J_WHH];
+  const f32 *h0 = (const f32 *)job[J_H0], *c0 = (const f32 *)job[J_C0];
   const f32 *mask = (const f32 *)job[J_MASK];
-  f32 *out = (f32 *)job[J_OUT], *c = (f32 *)job[J_C];
-  f32 *h_a = (f32 *)job[J_HA], *h_b = (f32 *)job[J_HB];
-  int j0 = unit_start(p, parts, H), U = unit_start(p + 1, parts, H) - j0;
-  int panel = ((U + PANEL - 1) / PANEL) * PANEL * H;
-  f32 *packed = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS];
-  f32 *z = packed + 4 * panel; /* [B, 4U]: this part's i, f, g, o */
-  for (int q = 0; q < 4; q++) pack_panels(H, U, w + (q * H + j0) * H, 1, packed + q * panel);
+  f32 *gates = (f32 *)job[J_GATES], *hist = (f32 *)job[J_HIST], *chist = (f32 *)job[J_CHIST];
+  f32 *tanhc = (f32 *)job[J_TANHC], *out = (f32 *)job[J_OUT];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  int Up = round_panel(U);
+  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* 4 × [H, Up]: W_hh rows, ᵀ */
+  f32 *pi = pw + 4 * Up * H;                                   /* 4 × [I, Up]: W_ih rows, ᵀ */
+  for (int q = 0; q < 4; q++) {
+    int row = q * H + j0;
+    pack_strided(H, U, whh + row * H, H, 1, pw + q * Up * H);
+    pack_strided(I, U, wih + row * I, I, 1, pi + q * Up * I);
+    product(T * B, U, I, x, I, pi + q * Up * I, gates + row, G, bias ? bias + row : 0, 0);
+  }
   for (int b = 0; b < B; b++) {
-    copy(h_a + b * H + j0, h0 + b * H + j0, U);
-    copy(c + b * H + j0, c0 + b * H + j0, U);
+    copy(hist + b * H + j0, h0 + b * H + j0, U);
+    copy(chist + b * H + j0, c0 + b * H + j0, U);
   }
   if (barrier(job, parts)) return;
   for (int t = 0; t < T; t++) {
-    f32 *h_in = (t & 1) ? h_b : h_a, *h_out = (t & 1) ? h_a : h_b;
+    f32 *z = gates + t * B * G, *h_in = hist + t * B * H, *h_out = h_in + B * H;
+    f32 *c_in = chist + t * B * H, *c_out = c_in + B * H;
     for (int q = 0; q < 4; q++)
-      product(B, U, H, h_in, H, packed + q * panel, z + q * U, 4 * U,
-              xg + t * B * G + q * H + j0, G);
-    for (int b = 0; b < B; b++)
-      lstm_row(U, z + b * 4 * U, 0, c + b * H + j0, h_in + b * H + j0, h_out + b * H + j0,
-               out + (t * B + b) * H + j0, 0, mask ? mask[t * B + b] : 1.0f);
+      product(B, U, H, h_in, H, pw + q * Up * H, z + q * H + j0, G, z + q * H + j0, G);
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b, k = b * H + j0;
+      lstm_row(U, H, z + b * G + j0, training, c_in + k, c_out + k, h_in + k, h_out + k,
+               mask ? out + at * H + j0 : h_out + k, training ? tanhc + at * H + j0 : 0,
+               mask ? mask[at] : 1.0f);
+    }
     if (barrier(job, parts)) return;
   }
+}
+
+/*
+ * Backpropagation through time of an OP_TRAIN forward (OP_BACKWARD), its gates turned into dz
+ * in place. dout [T, B, H]; dh, dc [B, H] hold the gradients of h_n and c_n and end as those of
+ * h_0 and c_0.
+ */
+static void backward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS], G = 4 * H;
+  const f32 *whh = (const f32 *)job[J_WHH], *mask = (const f32 *)job[J_MASK];
+  const f32 *dout = (const f32 *)job[J_DOUT], *chist = (const f32 *)job[J_CHIST];
+  const f32 *tanhc = (const f32 *)job[J_TANHC];
+  f32 *dz = (f32 *)job[J_GATES], *dh = (f32 *)job[J_DH], *dc = (f32 *)job[J_DC];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  f32 *pc = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [4H, Up]: W_hh columns */
+  f32 *carry = pc + G * round_panel(U);                        /* [B, U] */
+  pack_strided(G, U, whh + j0, H, 0, pc);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b, k = b * H + j0;
+      f32 *row = dz + at * G + j0;
+      lstm_row_backward(U, H, row, row, tanhc + at * H + j0, chist + t * B * H + k,
+                        dout + at * H + j0, dh + k, dc + k, carry + b * U,
+                        mask ? mask[at] : 1.0f);
+    }
+    if (barrier(job, parts)) return;
+    product(B, U, G, dz + t * B * G, G, pc, dh + j0, H, carry, U);
+  }
+}
+
+/*
+ * The weight gradients of every part's rows after OP_BACKWARD (OP_WEIGHTS): dW_hh = dzᵀ h_prev,
+ * dW_ih = dzᵀ x, db = Σ dz (the gradient of b_ih and of b_hh alike).
+ */
+static void weights_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS], G = 4 * H;
+  const f32 *x = (const f32 *)job[J_X], *hist = (const f32 *)job[J_HIST];
+  const f32 *dz = (const f32 *)job[J_GATES];
+  f32 *dwih = (f32 *)job[J_DWIH], *dwhh = (f32 *)job[J_DWHH], *db = (f32 *)job[J_DB];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0, R = T * B;
+  f32 *strip = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [T·B, 4] */
+  /* Pack h_prev (hist rows 0..T-1) and x, each part some of the panels. */
+  f32 *ph = (f32 *)job[J_SHARED], *px = ph + round_panel(H) * R;
+  int hp = round_panel(H) / PANEL, ip = round_panel(I) / PANEL;
+  int h_first = p * hp / parts, h_end = (p + 1) * hp / parts;
+  int i_first = p * ip / parts, i_end = (p + 1) * ip / parts;
+  if (h_end > h_first) {
+    int c0 = h_first * PANEL, c1 = h_end * PANEL < H ? h_end * PANEL : H;
+    pack_strided(R, c1 - c0, hist + c0, H, 0, ph + c0 * R);
+  }
+  if (i_end > i_first) {
+    int c0 = i_first * PANEL, c1 = i_end * PANEL < I ? i_end * PANEL : I;
+    pack_strided(R, c1 - c0, x + c0, I, 0, px + c0 * R);
+  }
+  if (barrier(job, parts)) return;
+  for (int q = 0; q < 4; q++) {
+    int row = q * H + j0;
+    product_at(U, H, R, dz + row, G, ph, dwhh + row * H, strip);
+    product_at(U, I, R, dz + row, G, px, dwih + row * I, strip);
+    column_sums_strided(R, U, dz + row, G, db + row);
+  }
+}
+
+/* dx [T·B, I] = dz W_ih after OP_BACKWARD (OP_INPUT_GRAD), each part a share of the rows. */
+static void input_grad_part(int *job, int p) {
+  int R = job[J_T] * job[J_B], I = job[J_I], G = 4 * job[J_H], parts = job[J_PARTS];
+  const f32 *dz = (const f32 *)job[J_GATES], *wih = (const f32 *)job[J_WIH];
+  f32 *dx = (f32 *)job[J_DX];
+  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [4H, I] packed */
+  int r0 = share_start(p, parts, R), r1 = share_start(p + 1, parts, R);
+  pack_strided(G, I, wih, I, 0, pw);
+  if (r1 > r0) product(r1 - r0, I, G, dz + r0 * G, G, pw, dx + r0 * I, I, 0, 0);
+}
+
+/* Runs part p of the job at `job` (int32 words, see J_*). */
+__attribute__((export_name("pool_part"))) void pool_part(int *job, int p) {
+  int op = job[J_OP];
+  if (op == OP_INFER || op == OP_TRAIN) forward_part(job, p);
+  else if (op == OP_BACKWARD) backward_part(job, p);
+  else if (op == OP_WEIGHTS) weights_part(job, p);
+  else if (op == OP_INPUT_GRAD) input_grad_part(job, p);
 }
 #endif
