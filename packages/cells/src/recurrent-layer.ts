@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
 import { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
 import { type FusedRecurrence, fusedRecurrence, recordingGradients } from './fused-recurrence';
-import { lstmOnThreads, threadedLstm } from './lstm-threaded';
 import { Module } from './module';
 import {
   type Lengths,
@@ -15,6 +14,7 @@ import {
 import { checkLayerOptions } from './recurrent-options';
 import type { CellState, StepResult } from './recurrent-step';
 import { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
+import { onThreads, threadedRecurrence } from './threaded-recurrence';
 import { transposedWeight } from './transposed-weights';
 import { unstackFirst } from './unstack';
 import { installWasmSliceKernels } from './wasm-slice-kernel';
@@ -277,21 +277,20 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     const [steps, batch, features] = sequence.shape;
     const gateWidth = this.kind.gateCount * this.hiddenSize;
     const rows = tf.reshape(sequence, [steps * batch, features]) as Tensor2D;
-    if (
-      !tracing &&
-      this.kind.fused.kind === 'lstm' &&
-      !w.weightHr &&
-      lstmOnThreads(steps, batch, this.hiddenSize)
-    ) {
+    const kind = this.kind.fused.kind;
+    if (!tracing && kind !== 'rnn' && !w.weightHr && onThreads(steps, batch, this.hiddenSize)) {
       // Node with a second core: the whole direction, projection and gradients included.
-      const run = threadedLstm(
+      const lstm = kind === 'lstm';
+      const run = threadedRecurrence(
+        kind,
         {
           x: rows,
           weightIh: w.weightIh,
-          bias: w.biasIh && w.biasHh ? tf.add(w.biasIh, w.biasHh) : undefined,
+          bias: lstm && w.biasIh && w.biasHh ? tf.add(w.biasIh, w.biasHh) : w.biasIh,
           weightHh: w.weightHh,
+          biasHh: lstm ? undefined : w.biasHh,
           h0: initial.h,
-          c0: initial.c!,
+          c0: initial.c,
           mask: packed?.mask,
         },
         steps,

@@ -8,11 +8,11 @@ import { expectNoLeaks } from '../test/fixtures';
 import { sliceFlat } from './flat-slice';
 import { GRU } from './gru';
 import { LSTM } from './lstm';
-import { dropLstmSlots } from './lstm-threaded';
 import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
 import { RNN } from './rnn';
+import { dropThreadedSlots } from './threaded-recurrence';
 import { columnSums, product } from './wasm-matmul';
-import { parallelRunCount, setLstmThreadsMinimumWork } from './wasm-threads';
+import { parallelRunCount, setThreadsMinimumWork } from './wasm-threads';
 
 const FLAG = 'GATED_WASM_KERNELS';
 const onWasm = tf.getBackend() === 'wasm';
@@ -136,18 +136,18 @@ describe.runIf(onWasm)('the wasm sequence kernels', () => {
 });
 
 // The pool needs a second core; on one core the layers stay on one thread.
-describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node)', () => {
+describe.runIf(onWasm && availableParallelism() >= 2)('LSTM and GRU on two threads (Node)', () => {
   const THREADS = 'GATED_WASM_THREADS';
   /** Runs `body` with the pool on (for any size) or off, with the kernels tfjs ran. */
   async function onThreads<T>(threads: boolean, body: () => T) {
-    const previous = setLstmThreadsMinimumWork(0);
+    const previous = setThreadsMinimumWork(0);
     tf.env().set(THREADS, threads);
     const runs = parallelRunCount();
     try {
       const { value, names } = await run(true, body);
       return { value, names, jobs: parallelRunCount() - runs };
     } finally {
-      setLstmThreadsMinimumWork(previous);
+      setThreadsMinimumWork(previous);
       tf.env().set(THREADS, true);
     }
   }
@@ -162,12 +162,17 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node
       expect(worst, `result ${k}`).toBeLessThanOrEqual(tolerance);
     });
   };
-  const layers: Array<{ name: string; make: () => LSTM }> = [
+  const layers: Array<{ name: string; kernel: string; make: () => LSTM | GRU }> = [
     // The pool takes hidden sizes from 32 and batches from 4. H = 37 splits into 16 + 21 units:
     // a part whose width is not a multiple of 4 or 8.
-    { name: 'H = 37', make: () => new LSTM({ inputSize: 3, hiddenSize: 37, seed: 13 }) },
     {
-      name: '2 layers, bidirectional, no bias, batch first, H = 33',
+      name: 'LSTM, H = 37',
+      kernel: 'GatedLstmSequence',
+      make: () => new LSTM({ inputSize: 3, hiddenSize: 37, seed: 13 }),
+    },
+    {
+      name: 'LSTM, 2 layers, bidirectional, no bias, batch first, H = 33',
+      kernel: 'GatedLstmSequence',
       make: () =>
         new LSTM({
           inputSize: 4,
@@ -179,8 +184,31 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node
           seed: 15,
         }),
     },
+    {
+      name: 'GRU, H = 37',
+      kernel: 'GatedGruSequence',
+      make: () => new GRU({ inputSize: 3, hiddenSize: 37, seed: 24 }),
+    },
+    {
+      name: 'GRU, 2 layers, bidirectional, batch first, H = 33',
+      kernel: 'GatedGruSequence',
+      make: () =>
+        new GRU({
+          inputSize: 4,
+          hiddenSize: 33,
+          numLayers: 2,
+          bidirectional: true,
+          batchFirst: true,
+          seed: 25,
+        }),
+    },
+    {
+      name: 'GRU, no bias, H = 32',
+      kernel: 'GatedGruSequence',
+      make: () => new GRU({ inputSize: 3, hiddenSize: 32, bias: false, seed: 26 }),
+    },
   ];
-  for (const { name, make } of layers) {
+  for (const { name, kernel, make } of layers) {
     for (const lengths of [undefined, [7, 3, 1, 7, 5]]) {
       it(`${name}, batch 5${lengths ? ', with lengths' : ''}: forward, dx and every parameter gradient as one thread, within 2e-6`, async () => {
         const layer = make();
@@ -189,8 +217,8 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node
         await expectNoLeaks(async () => {
           const threaded = await onThreads(true, () => forwardAndGradients(layer, x, lengths));
           const single = await onThreads(false, () => forwardAndGradients(layer, x, lengths));
-          expect(threaded.names).toContain('GatedLstmSequence');
-          expect(threaded.names).toContain('GatedLstmSequenceGrad');
+          expect(threaded.names).toContain(kernel);
+          expect(threaded.names).toContain('GatedSequenceGrad');
           expect(threaded.names).not.toContain('GatedRecurrenceForward');
           expect(single.jobs).toBe(0);
           expect(threaded.jobs).toBeGreaterThan(0);
@@ -220,29 +248,34 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node
     layer.dispose();
   });
 
-  it('gradients of h0 and c0 as one thread, within 2e-6', async () => {
-    const layer = new LSTM({ inputSize: 3, hiddenSize: 34, seed: 20 });
-    const x = tf.randomNormal([6, 4, 3], 0, 1, 'float32', 21) as Tensor3D;
-    const h0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 22) as Tensor3D;
-    const c0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 23) as Tensor3D;
-    const gradients = () =>
-      tf.tidy(() =>
-        tf
-          .grads((h: Tensor, c: Tensor) => {
-            const r = layer.forward(x, { h0: h as Tensor3D, c0: c as Tensor3D });
-            return tf.add(tf.sum(tf.square(r.output)), tf.sum(r.cN!));
-          })([h0, c0])
-          .map((g) => g.dataSync() as Float32Array),
-      );
-    await expectNoLeaks(async () => {
-      const threaded = await onThreads(true, gradients);
-      const single = await onThreads(false, gradients);
-      expect(threaded.jobs).toBe(2); // forward, backward: no weight gradients, no dx
-      expectClose(threaded.value, single.value, 2e-6);
+  for (const kind of ['LSTM', 'GRU'] as const) {
+    it(`${kind}: gradients of the initial state as one thread, within 2e-6`, async () => {
+      const options = { inputSize: 3, hiddenSize: 34, seed: 20 };
+      const layer = kind === 'LSTM' ? new LSTM(options) : new GRU(options);
+      const x = tf.randomNormal([6, 4, 3], 0, 1, 'float32', 21) as Tensor3D;
+      const h0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 22) as Tensor3D;
+      const c0 = tf.randomNormal([1, 4, 34], 0, 1, 'float32', 23) as Tensor3D;
+      const loss = (h: Tensor, c?: Tensor) => {
+        const r = layer.forward(x, { h0: h as Tensor3D, ...(c ? { c0: c as Tensor3D } : {}) });
+        const last = 'cN' in r ? r.cN : r.hN;
+        return tf.add(tf.sum(tf.square(r.output)), tf.sum(last));
+      };
+      const gradients = () =>
+        tf.tidy(() =>
+          (kind === 'LSTM' ? tf.grads(loss)([h0, c0]) : tf.grads((h: Tensor) => loss(h))([h0])).map(
+            (g) => g.dataSync() as Float32Array,
+          ),
+        );
+      await expectNoLeaks(async () => {
+        const threaded = await onThreads(true, gradients);
+        const single = await onThreads(false, gradients);
+        expect(threaded.jobs).toBe(2); // forward, backward: no weight gradients, no dx
+        expectClose(threaded.value, single.value, 2e-6);
+      });
+      tf.dispose([x, h0, c0]);
+      layer.dispose();
     });
-    tf.dispose([x, h0, c0]);
-    layer.dispose();
-  });
+  }
 
   it('recomputes the forward when its kept state is gone: the same gradients', async () => {
     const layer = new LSTM({ inputSize: 3, hiddenSize: 35, seed: 18 });
@@ -251,7 +284,7 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM on two threads (Node
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
           const { output } = layer.forward(x);
-          if (drop) dropLstmSlots();
+          if (drop) dropThreadedSlots();
           return tf.sum(tf.mul(output, output)) as tf.Scalar;
         }, layer.parameters() as tf.Variable[]);
         return Object.values(grads).map((g) => g.dataSync() as Float32Array);

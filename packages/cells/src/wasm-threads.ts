@@ -3,12 +3,12 @@ import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
 /*
- * A second thread for the LSTM in Node. tfjs-backend-wasm runs on one thread in Node; a second
+ * A second thread for the LSTM and the GRU in Node. tfjs-backend-wasm runs on one thread in Node; a second
  * core can take half of every time step: our module runs on its own shared WebAssembly.Memory in
  * this thread and in one worker (worker_threads, unref'd, sleeping in timed Atomics.wait calls
  * between jobs: every 1 ms just after a job, every 20 ms once idle). A job is a few int32 words
  * (the J_ enum of wasm/recurrence.c) that both threads run, each its own part, meeting at
- * barriers inside the module (pool_part). lstm-threaded.ts lays out the jobs and their data.
+ * barriers inside the module (pool_part). threaded-recurrence.ts lays out the jobs and their data.
  * GATED_WASM_THREADS=off in the environment, or `tf.env().set('GATED_WASM_THREADS', false)`,
  * keeps everything on one thread.
  */
@@ -33,8 +33,8 @@ const JOB_TIMEOUT_MS = 15_000; // after the barrier's own 10 s give-up
 export interface PoolExports {
   pool_part(job: number, part: number): void;
   job_words(): number;
-  lstm_part_floats(T: number, B: number, H: number, I: number, parts: number): number;
-  lstm_shared_floats(T: number, B: number, H: number, I: number): number;
+  part_floats(kind: number, T: number, B: number, H: number, I: number, parts: number): number;
+  shared_floats(T: number, B: number, H: number, I: number): number;
 }
 
 export interface Pool {
@@ -80,7 +80,7 @@ for (;;) {
 type NodeProcess = { getBuiltinModule?: (name: string) => unknown };
 
 /** The pool, started on first use; null where it cannot run (browsers, one core, no threads). */
-export function lstmPool(): Pool | null {
+export function threadPool(): Pool | null {
   if (pool !== undefined) return pool;
   pool = null;
   try {
@@ -164,19 +164,19 @@ export function runPoolJob(p: Pool, words: Int32Array): void {
 let minimumWork = 1 << 22;
 
 /** Sets the work threshold and returns the previous one (tests use small sizes). */
-export function setLstmThreadsMinimumWork(work: number): number {
+export function setThreadsMinimumWork(work: number): number {
   const previous = minimumWork;
   minimumWork = work;
   return previous;
 }
 
-/** Whether an LSTM of this size goes to the pool. */
-export function useLstmThreads(steps: number, batch: number, hidden: number): boolean {
+/** Whether an LSTM or GRU of this size goes to the pool. */
+export function useThreads(steps: number, batch: number, hidden: number): boolean {
   return (
     batch >= 4 &&
     hidden >= 32 &&
     steps * batch * hidden * hidden >= minimumWork &&
     tf.env().getBool(FLAG) &&
-    lstmPool() !== null
+    threadPool() !== null
   );
 }

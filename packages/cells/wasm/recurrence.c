@@ -435,6 +435,98 @@ __attribute__((export_name("lstm_backward"))) void lstm_backward(
   }
 }
 
+/*
+ * One batch row of U GRU units. x: the input terms x_r, x_z, x_n (xs floats apart); hg: the
+ * recurrent terms h_r, h_z, h_n with b_hh (hs floats apart); h_in: the state the step started
+ * from; h_out and out receive the new state and the output (in place allowed); keep (or null)
+ * receives r, z, n and h_n, ks floats apart. m: the row's mask.
+ */
+static void gru_row(int U, const f32 *x, int xs, const f32 *hg, int hs, const f32 *h_in,
+                    f32 *h_out, f32 *out, f32 *keep, int ks, f32 m) {
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec r = v_sigmoid(wasm_f32x4_add(load(x + j), load(hg + j)));
+    vec z = v_sigmoid(wasm_f32x4_add(load(x + xs + j), load(hg + hs + j)));
+    vec hn = load(hg + 2 * hs + j);
+    vec n = v_tanh(wasm_f32x4_add(load(x + 2 * xs + j), wasm_f32x4_mul(r, hn)));
+    vec hp = load(h_in + j);
+    vec hnew = wasm_f32x4_add(n, wasm_f32x4_mul(z, wasm_f32x4_sub(hp, n)));
+    if (keep) {
+      store(keep + j, r);
+      store(keep + ks + j, z);
+      store(keep + 2 * ks + j, n);
+      store(keep + 3 * ks + j, hn);
+    }
+    vec shown = wasm_f32x4_mul(hnew, splat(m));
+    store(out + j, shown);
+    store(h_out + j, wasm_f32x4_add(shown, wasm_f32x4_mul(hp, splat(1.0f - m))));
+  }
+  for (; j < U; j++) {
+    f32 r = SCALAR(v_sigmoid, x[j] + hg[j]);
+    f32 z = SCALAR(v_sigmoid, x[xs + j] + hg[hs + j]);
+    f32 hn = hg[2 * hs + j];
+    f32 n = SCALAR(v_tanh, x[2 * xs + j] + r * hn);
+    f32 hp = h_in[j];
+    f32 hnew = n + z * (hp - n);
+    if (keep) {
+      keep[j] = r;
+      keep[ks + j] = z;
+      keep[2 * ks + j] = n;
+      keep[3 * ks + j] = hn;
+    }
+    f32 shown = hnew * m;
+    out[j] = shown;
+    h_out[j] = shown + hp * (1.0f - m);
+  }
+}
+
+/*
+ * The backward of gru_row for one batch row of U units. keep: r, z, n, h_n (ks floats apart);
+ * hp: h_prev; dy, dh: the gradients of the output and of the new state. Writes d_x (the
+ * gradient of x_r, x_z, x_n; dxs apart), d_rec (of h_r, h_z, h_n; drs apart; it may be keep
+ * itself, every value being read before its place is written) and carry, the gradient of h_prev
+ * besides d_rec W_hh.
+ */
+static void gru_row_backward(int U, const f32 *keep, int ks, const f32 *hp, const f32 *dy,
+                             const f32 *dh, f32 *d_x, int dxs, f32 *d_rec, int drs, f32 *carry,
+                             f32 m) {
+  const f32 *r = keep, *z = keep + ks, *n = keep + 2 * ks, *hn = keep + 3 * ks;
+  vec mv = splat(m), hold = splat(1.0f - m), one = splat(1.0f);
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec dhj = load(dh + j);
+    vec dnew = wasm_f32x4_mul(wasm_f32x4_add(dhj, load(dy + j)), mv);
+    vec rj = load(r + j), zj = load(z + j), nj = load(n + j), hnj = load(hn + j);
+    vec dn = wasm_f32x4_mul(wasm_f32x4_mul(dnew, wasm_f32x4_sub(one, zj)),
+                            wasm_f32x4_sub(one, wasm_f32x4_mul(nj, nj)));
+    vec dr_ = wasm_f32x4_mul(wasm_f32x4_mul(dn, hnj),
+                             wasm_f32x4_mul(rj, wasm_f32x4_sub(one, rj)));
+    vec dz_ = wasm_f32x4_mul(wasm_f32x4_mul(dnew, wasm_f32x4_sub(load(hp + j), nj)),
+                             wasm_f32x4_mul(zj, wasm_f32x4_sub(one, zj)));
+    store(d_x + j, dr_);
+    store(d_x + dxs + j, dz_);
+    store(d_x + 2 * dxs + j, dn);
+    store(d_rec + j, dr_);
+    store(d_rec + drs + j, dz_);
+    store(d_rec + 2 * drs + j, wasm_f32x4_mul(dn, rj));
+    store(carry + j, wasm_f32x4_add(wasm_f32x4_mul(dnew, zj), wasm_f32x4_mul(dhj, hold)));
+  }
+  for (; j < U; j++) {
+    f32 rj = r[j], zj = z[j], nj = n[j], hnj = hn[j];
+    f32 dnew = (dh[j] + dy[j]) * m;
+    f32 dn = dnew * (1.0f - zj) * (1.0f - nj * nj);
+    f32 dr_ = dn * hnj * (rj * (1.0f - rj));
+    f32 dz_ = dnew * (hp[j] - nj) * (zj * (1.0f - zj));
+    d_x[j] = dr_;
+    d_x[dxs + j] = dz_;
+    d_x[2 * dxs + j] = dn;
+    d_rec[j] = dr_;
+    d_rec[drs + j] = dz_;
+    d_rec[2 * drs + j] = dn * rj;
+    carry[j] = dnew * zj + dh[j] * (1.0f - m);
+  }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * GRU (Cho et al. 2014), reset gate applied to the recurrent term with its bias, as PyTorch:
  *   r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r h_n), h' = n + z (h - n)
@@ -455,45 +547,10 @@ __attribute__((export_name("gru_forward"))) void gru_forward(
     recurrent(B, G, H, h, wt, w, scratch, b_hh, 0);
     f32 *o_t = out + t * B * H;
     for (int b = 0; b < B; b++) {
-      const f32 *x = xg + (t * B + b) * G;
-      f32 *hg = scratch + b * G;
       f32 *keep = gates ? gates + (t * B + b) * 4 * H : 0;
-      f32 m = mask ? mask[t * B + b] : 1.0f;
-      f32 *hb = h + b * H, *ob = o_t + b * H;
-      int j = 0;
-      for (; j + 4 <= H; j += 4) {
-        vec r = v_sigmoid(wasm_f32x4_add(load(x + j), load(hg + j)));
-        vec z = v_sigmoid(wasm_f32x4_add(load(x + H + j), load(hg + H + j)));
-        vec hn = load(hg + 2 * H + j);
-        vec n = v_tanh(wasm_f32x4_add(load(x + 2 * H + j), wasm_f32x4_mul(r, hn)));
-        vec hp = load(hb + j);
-        vec hnew = wasm_f32x4_add(n, wasm_f32x4_mul(z, wasm_f32x4_sub(hp, n)));
-        if (keep) {
-          store(keep + j, r);
-          store(keep + H + j, z);
-          store(keep + 2 * H + j, n);
-          store(keep + 3 * H + j, hn);
-        }
-        vec shown = wasm_f32x4_mul(hnew, splat(m));
-        store(ob + j, shown);
-        store(hb + j, wasm_f32x4_add(shown, wasm_f32x4_mul(hp, splat(1.0f - m))));
-      }
-      for (; j < H; j++) {
-        f32 r = SCALAR(v_sigmoid, x[j] + hg[j]);
-        f32 z = SCALAR(v_sigmoid, x[H + j] + hg[H + j]);
-        f32 hn = hg[2 * H + j];
-        f32 n = SCALAR(v_tanh, x[2 * H + j] + r * hn);
-        f32 hnew = n + z * (hb[j] - n);
-        if (keep) {
-          keep[j] = r;
-          keep[H + j] = z;
-          keep[2 * H + j] = n;
-          keep[3 * H + j] = hn;
-        }
-        f32 shown = hnew * m;
-        ob[j] = shown;
-        hb[j] = shown + hb[j] * (1.0f - m);
-      }
+      f32 *hb = h + b * H;
+      gru_row(H, xg + (t * B + b) * G, H, scratch + b * G, H, hb, hb, o_t + b * H, keep, H,
+              mask ? mask[t * B + b] : 1.0f);
     }
   }
 }
@@ -510,45 +567,9 @@ __attribute__((export_name("gru_backward"))) void gru_backward(
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < B; b++) {
       int at = t * B + b;
-      const f32 *keep = gates + at * 4 * H;
-      const f32 *r = keep, *z = keep + H, *n = keep + 2 * H, *hn = keep + 3 * H;
-      const f32 *hp = h_prev + at * H, *dy = d_out + at * H;
-      f32 *dx = d_x + at * G, *dr = d_rec + at * G;
-      f32 *dh = d_h + b * H, *carry = scratch + b * H;
-      f32 m = mask ? mask[at] : 1.0f;
-      vec mv = splat(m), hold = splat(1.0f - m), one = splat(1.0f);
-      int j = 0;
-      for (; j + 4 <= H; j += 4) {
-        vec dhj = load(dh + j);
-        vec dnew = wasm_f32x4_mul(wasm_f32x4_add(dhj, load(dy + j)), mv);
-        vec rj = load(r + j), zj = load(z + j), nj = load(n + j);
-        vec dn = wasm_f32x4_mul(wasm_f32x4_mul(dnew, wasm_f32x4_sub(one, zj)),
-                                wasm_f32x4_sub(one, wasm_f32x4_mul(nj, nj)));
-        vec dr_ = wasm_f32x4_mul(wasm_f32x4_mul(dn, load(hn + j)),
-                                 wasm_f32x4_mul(rj, wasm_f32x4_sub(one, rj)));
-        vec dz_ = wasm_f32x4_mul(wasm_f32x4_mul(dnew, wasm_f32x4_sub(load(hp + j), nj)),
-                                 wasm_f32x4_mul(zj, wasm_f32x4_sub(one, zj)));
-        store(dx + j, dr_);
-        store(dx + H + j, dz_);
-        store(dx + 2 * H + j, dn);
-        store(dr + j, dr_);
-        store(dr + H + j, dz_);
-        store(dr + 2 * H + j, wasm_f32x4_mul(dn, rj));
-        store(carry + j, wasm_f32x4_add(wasm_f32x4_mul(dnew, zj), wasm_f32x4_mul(dhj, hold)));
-      }
-      for (; j < H; j++) {
-        f32 dnew = (dh[j] + dy[j]) * m;
-        f32 dn = dnew * (1.0f - z[j]) * (1.0f - n[j] * n[j]);
-        f32 dr_ = dn * hn[j] * (r[j] * (1.0f - r[j]));
-        f32 dz_ = dnew * (hp[j] - n[j]) * (z[j] * (1.0f - z[j]));
-        dx[j] = dr_;
-        dx[H + j] = dz_;
-        dx[2 * H + j] = dn;
-        dr[j] = dr_;
-        dr[H + j] = dz_;
-        dr[2 * H + j] = dn * r[j];
-        carry[j] = dnew * z[j] + dh[j] * (1.0f - m);
-      }
+      gru_row_backward(H, gates + at * 4 * H, H, h_prev + at * H, d_out + at * H, d_h + b * H,
+                       d_x + at * G, H, d_rec + at * G, H, scratch + b * H,
+                       mask ? mask[at] : 1.0f);
     }
     product(B, H, G, d_rec + t * B * G, G, w, d_h, H, scratch, H);
   }
@@ -646,25 +667,32 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
 
 #ifdef GATED_THREADS
 /* ---------------------------------------------------------------------------------------------
- * A whole LSTM direction on several threads (the shared-memory build only): inference, the
- * training forward, backpropagation through time and the weight gradients. Every thread calls
- * pool_part with the same job and its own part number; part p owns units
- * [unit_start(p), unit_start(p + 1)) of every gate, that is the rows of W_ih, W_hh and b of
- * those units, the columns of gates and dz that belong to them and the same columns of h and c.
- * Per time step each part multiplies the whole h by its rows of W_hhᵀ and runs the gate math of
- * its units; a barrier then publishes its columns of the new h. Going back, each part computes
- * dz of its units, and after a barrier its columns of dz W_hh. The states of every step are
- * kept (hist, chist: [T + 1, B, H], row t the state step t starts from), so no part ever writes
- * what another may still be reading. The weight gradients and dx are jobs of their own, so that
- * a gradient nobody asks for is never computed.
+ * A whole LSTM or GRU direction on several threads (the shared-memory build only): inference,
+ * the training forward, backpropagation through time and the weight gradients. Every thread
+ * calls pool_part with the same job and its own part number; part p owns units
+ * [share_start(p), share_start(p + 1)) of every gate, that is the rows of W_ih, W_hh and the
+ * biases of those units, the columns of the gates and of their gradients that belong to them
+ * and the same columns of h and c. Per time step each part multiplies the whole h by its rows of
+ * W_hhᵀ and runs the gate math of its units; a barrier then publishes its columns of the new h.
+ * Going back, each part computes the gate gradients of its units, and after a barrier its
+ * columns of (that gradient) W_hh. The states of every step are kept (hist, chist:
+ * [T + 1, B, H], row t the state step t starts from), so no part ever writes what another may
+ * still be reading. The weight gradients and dx are jobs of their own, so that a gradient
+ * nobody asks for is never computed.
+ *
+ * Buffers: LSTM: gates [T·B, 4H] = x W_ihᵀ + b, then the activations, then (backward) dz, which
+ * is also the gradient of x W_ihᵀ and of h W_hhᵀ. GRU: xg [T·B, 3H] = x W_ihᵀ + b_ih, then
+ * (backward) d_x; gates [T·B, 4H] = r, z, n, h_n (training), then d_rec in its first 3H columns.
  */
 enum {
-  J_OP, J_T, J_B, J_H, J_I, J_PARTS, J_X, J_WIH, J_BIAS, J_WHH, J_H0, J_C0, J_MASK, J_GATES,
-  J_HIST, J_CHIST, J_TANHC, J_OUT, J_DOUT, J_DH, J_DC, J_DWIH, J_DWHH, J_DB, J_DX, J_SCRATCH,
-  J_SCRATCH_FLOATS, J_SHARED, J_COUNT, J_GENERATION, J_FAILED, J_WORDS
+  J_OP, J_KIND, J_T, J_B, J_H, J_I, J_PARTS, J_X, J_WIH, J_BIAS, J_WHH, J_BHH, J_H0, J_C0,
+  J_MASK, J_XG, J_GATES, J_HIST, J_CHIST, J_TANHC, J_OUT, J_DOUT, J_DH, J_DC, J_DWIH, J_DWHH,
+  J_DB, J_DBHH, J_DX, J_SCRATCH, J_SCRATCH_FLOATS, J_SHARED, J_COUNT, J_GENERATION, J_FAILED,
+  J_WORDS
 };
-/* What a job asks for. */
+/* What a job asks for, and of which recurrence. */
 enum { OP_INFER = 1, OP_TRAIN = 2, OP_BACKWARD = 3, OP_WEIGHTS = 4, OP_INPUT_GRAD = 5 };
+enum { KIND_LSTM = 1, KIND_GRU = 2 };
 
 /* The number of job words, for the caller to check its copy of the layout against. */
 __attribute__((export_name("job_words"))) int job_words(void) { return J_WORDS; }
@@ -709,36 +737,36 @@ static int round_panel(int n) { return (n + PANEL - 1) / PANEL * PANEL; }
 
 /*
  * Floats of scratch one part needs, the most over all jobs: the forward's packed rows of W_hh
- * and W_ih; the backward's packed columns of W_hh and its carry; the weight gradients' strip
- * for product_at; the input gradient's packed W_ih.
+ * and W_ih (and, GRU, its recurrent terms); the backward's packed columns of W_hh and its carry;
+ * the weight gradients' strip for product_at; the input gradient's packed W_ih.
  */
-__attribute__((export_name("lstm_part_floats"))) int lstm_part_floats(int T, int B, int H, int I,
-                                                                      int parts) {
-  int most = round_panel(I) * 4 * H;
+__attribute__((export_name("part_floats"))) int part_floats(int kind, int T, int B, int H, int I,
+                                                            int parts) {
+  int g = kind == KIND_LSTM ? 4 : 3;
+  int most = round_panel(I) * g * H;
+  if (4 * T * B > most) most = 4 * T * B;
   for (int p = 0; p < parts; p++) {
     int U = round_panel(share_start(p + 1, parts, H) - share_start(p, parts, H));
-    int forward = 4 * U * H + 4 * U * I;
-    int backward = U * 4 * H + B * U;
+    int forward = g * U * H + g * U * I + (kind == KIND_GRU ? B * 3 * U : 0);
+    int backward = U * g * H + B * U;
     if (forward > most) most = forward;
     if (backward > most) most = backward;
-    if (4 * T * B > most) most = 4 * T * B;
   }
   return most;
 }
 
 /* Floats of scratch the parts share: h_prev and x of every step, packed for the weight gradients. */
-__attribute__((export_name("lstm_shared_floats"))) int lstm_shared_floats(int T, int B, int H,
-                                                                          int I) {
+__attribute__((export_name("shared_floats"))) int shared_floats(int T, int B, int H, int I) {
   return (round_panel(H) + round_panel(I)) * T * B;
 }
 
 /*
- * The forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, 4H] receives x W_ihᵀ + b and then,
+ * The LSTM forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, 4H] receives x W_ihᵀ + b and then,
  * step by step, the recurrent term and (training) the activations; hist, chist [T + 1, B, H]
  * the states; out [T, B, H] the masked outputs (with a mask; without one they are hist[1..T]);
  * tanhc [T, B, H] (training) tanh of each new cell state.
  */
-static void forward_part(int *job, int p) {
+static void lstm_forward_part(int *job, int p) {
   int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS], G = 4 * H;
   int training = job[J_OP] == OP_TRAIN;
   const f32 *x = (const f32 *)job[J_X], *wih = (const f32 *)job[J_WIH];
@@ -778,11 +806,11 @@ static void forward_part(int *job, int p) {
 }
 
 /*
- * Backpropagation through time of an OP_TRAIN forward (OP_BACKWARD), its gates turned into dz
+ * Backpropagation through time of an LSTM OP_TRAIN forward (OP_BACKWARD), its gates turned into dz
  * in place. dout [T, B, H]; dh, dc [B, H] hold the gradients of h_n and c_n and end as those of
  * h_0 and c_0.
  */
-static void backward_part(int *job, int p) {
+static void lstm_backward_part(int *job, int p) {
   int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS], G = 4 * H;
   const f32 *whh = (const f32 *)job[J_WHH], *mask = (const f32 *)job[J_MASK];
   const f32 *dout = (const f32 *)job[J_DOUT], *chist = (const f32 *)job[J_CHIST];
@@ -806,55 +834,151 @@ static void backward_part(int *job, int p) {
 }
 
 /*
- * The weight gradients of every part's rows after OP_BACKWARD (OP_WEIGHTS): dW_hh = dzᵀ h_prev,
- * dW_ih = dzᵀ x, db = Σ dz (the gradient of b_ih and of b_hh alike).
+ * Packs h_prev (hist rows 0..T-1) and x into the shared scratch for the weight gradients, each
+ * part some of the panels, and waits for the others. Returns the barrier's result.
  */
-static void weights_part(int *job, int p) {
-  int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS], G = 4 * H;
+static int pack_inputs(int *job, int p, f32 **ph, f32 **px) {
+  int R = job[J_T] * job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS];
   const f32 *x = (const f32 *)job[J_X], *hist = (const f32 *)job[J_HIST];
-  const f32 *dz = (const f32 *)job[J_GATES];
-  f32 *dwih = (f32 *)job[J_DWIH], *dwhh = (f32 *)job[J_DWHH], *db = (f32 *)job[J_DB];
-  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0, R = T * B;
-  f32 *strip = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [T·B, 4] */
-  /* Pack h_prev (hist rows 0..T-1) and x, each part some of the panels. */
-  f32 *ph = (f32 *)job[J_SHARED], *px = ph + round_panel(H) * R;
+  *ph = (f32 *)job[J_SHARED];
+  *px = *ph + round_panel(H) * R;
   int hp = round_panel(H) / PANEL, ip = round_panel(I) / PANEL;
   int h_first = p * hp / parts, h_end = (p + 1) * hp / parts;
   int i_first = p * ip / parts, i_end = (p + 1) * ip / parts;
   if (h_end > h_first) {
     int c0 = h_first * PANEL, c1 = h_end * PANEL < H ? h_end * PANEL : H;
-    pack_strided(R, c1 - c0, hist + c0, H, 0, ph + c0 * R);
+    pack_strided(R, c1 - c0, hist + c0, H, 0, *ph + c0 * R);
   }
   if (i_end > i_first) {
     int c0 = i_first * PANEL, c1 = i_end * PANEL < I ? i_end * PANEL : I;
-    pack_strided(R, c1 - c0, x + c0, I, 0, px + c0 * R);
+    pack_strided(R, c1 - c0, x + c0, I, 0, *px + c0 * R);
   }
-  if (barrier(job, parts)) return;
-  for (int q = 0; q < 4; q++) {
+  return barrier(job, parts);
+}
+
+/*
+ * The weight gradients of every part's rows after OP_BACKWARD (OP_WEIGHTS). LSTM:
+ * dW_hh = dzᵀ h_prev, dW_ih = dzᵀ x, db = Σ dz (the gradient of b_ih and of b_hh alike).
+ * GRU: dW_hh = d_recᵀ h_prev, dW_ih = d_xᵀ x, db_ih = Σ d_x, db_hh = Σ d_rec.
+ */
+static void weights_part(int *job, int p) {
+  int R = job[J_T] * job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS];
+  int lstm = job[J_KIND] == KIND_LSTM, g = lstm ? 4 : 3;
+  /* the gradients of x W_ihᵀ and of h W_hhᵀ (+ b_hh), and their row strides */
+  const f32 *d_x = (const f32 *)(lstm ? job[J_GATES] : job[J_XG]);
+  const f32 *d_rec = (const f32 *)job[J_GATES];
+  int xs = lstm ? 4 * H : 3 * H, rs = 4 * H;
+  f32 *dwih = (f32 *)job[J_DWIH], *dwhh = (f32 *)job[J_DWHH];
+  f32 *db = (f32 *)job[J_DB], *dbhh = (f32 *)job[J_DBHH];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  f32 *strip = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [T·B, 4] */
+  f32 *ph, *px;
+  if (pack_inputs(job, p, &ph, &px)) return;
+  for (int q = 0; q < g; q++) {
     int row = q * H + j0;
-    product_at(U, H, R, dz + row, G, ph, dwhh + row * H, strip);
-    product_at(U, I, R, dz + row, G, px, dwih + row * I, strip);
-    column_sums_strided(R, U, dz + row, G, db + row);
+    product_at(U, H, R, d_rec + row, rs, ph, dwhh + row * H, strip);
+    product_at(U, I, R, d_x + row, xs, px, dwih + row * I, strip);
+    column_sums_strided(R, U, d_x + row, xs, db + row);
+    if (dbhh) column_sums_strided(R, U, d_rec + row, rs, dbhh + row);
   }
 }
 
-/* dx [T·B, I] = dz W_ih after OP_BACKWARD (OP_INPUT_GRAD), each part a share of the rows. */
+/* dx [T·B, I] = dz W_ih (GRU: d_x W_ih) after OP_BACKWARD (OP_INPUT_GRAD), each part a share
+ * of the rows. */
 static void input_grad_part(int *job, int p) {
-  int R = job[J_T] * job[J_B], I = job[J_I], G = 4 * job[J_H], parts = job[J_PARTS];
-  const f32 *dz = (const f32 *)job[J_GATES], *wih = (const f32 *)job[J_WIH];
+  int R = job[J_T] * job[J_B], I = job[J_I], H = job[J_H], parts = job[J_PARTS];
+  int lstm = job[J_KIND] == KIND_LSTM, G = (lstm ? 4 : 3) * H;
+  const f32 *d = (const f32 *)(lstm ? job[J_GATES] : job[J_XG]);
+  const f32 *wih = (const f32 *)job[J_WIH];
   f32 *dx = (f32 *)job[J_DX];
-  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [4H, I] packed */
+  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [G, I] packed */
   int r0 = share_start(p, parts, R), r1 = share_start(p + 1, parts, R);
   pack_strided(G, I, wih, I, 0, pw);
-  if (r1 > r0) product(r1 - r0, I, G, dz + r0 * G, G, pw, dx + r0 * I, I, 0, 0);
+  if (r1 > r0) product(r1 - r0, I, G, d + r0 * G, G, pw, dx + r0 * I, I, 0, 0);
+}
+
+/*
+ * The GRU forward (OP_INFER, OP_TRAIN). x [T·B, I]; xg [T·B, 3H] receives x W_ihᵀ + b_ih; each
+ * step the recurrent terms h W_hhᵀ + b_hh of the part's units go to its scratch; gates
+ * [T·B, 4H] (training) receives r, z, n, h_n; hist [T + 1, B, H] the states; out [T, B, H] the
+ * masked outputs (with a mask; without one they are hist[1..T]).
+ */
+static void gru_forward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS], G = 3 * H;
+  int training = job[J_OP] == OP_TRAIN;
+  const f32 *x = (const f32 *)job[J_X], *wih = (const f32 *)job[J_WIH];
+  const f32 *bias = (const f32 *)job[J_BIAS], *whh = (const f32 *)job[J_WHH];
+  const f32 *bhh = (const f32 *)job[J_BHH], *h0 = (const f32 *)job[J_H0];
+  const f32 *mask = (const f32 *)job[J_MASK];
+  f32 *xg = (f32 *)job[J_XG], *gates = (f32 *)job[J_GATES], *hist = (f32 *)job[J_HIST];
+  f32 *out = (f32 *)job[J_OUT];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  int Up = round_panel(U);
+  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* 3 × [H, Up]: W_hh rows, ᵀ */
+  f32 *pi = pw + 3 * Up * H;                                   /* 3 × [I, Up]: W_ih rows, ᵀ */
+  f32 *hg = pi + 3 * Up * I;                                   /* [B, 3U]: h_r, h_z, h_n */
+  for (int q = 0; q < 3; q++) {
+    int row = q * H + j0;
+    pack_strided(H, U, whh + row * H, H, 1, pw + q * Up * H);
+    pack_strided(I, U, wih + row * I, I, 1, pi + q * Up * I);
+    product(T * B, U, I, x, I, pi + q * Up * I, xg + row, G, bias ? bias + row : 0, 0);
+  }
+  for (int b = 0; b < B; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
+  if (barrier(job, parts)) return;
+  for (int t = 0; t < T; t++) {
+    f32 *h_in = hist + t * B * H, *h_out = h_in + B * H;
+    for (int q = 0; q < 3; q++)
+      product(B, U, H, h_in, H, pw + q * Up * H, hg + q * U, 3 * U,
+              bhh ? bhh + q * H + j0 : 0, 0);
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b, k = b * H + j0;
+      gru_row(U, xg + at * G + j0, H, hg + b * 3 * U, U, h_in + k, h_out + k,
+              mask ? out + at * H + j0 : h_out + k, training ? gates + at * 4 * H + j0 : 0, H,
+              mask ? mask[at] : 1.0f);
+    }
+    if (barrier(job, parts)) return;
+  }
+}
+
+/*
+ * Backpropagation through time of a GRU OP_TRAIN forward (OP_BACKWARD): d_x replaces xg, d_rec
+ * the first 3H columns of gates. dout [T, B, H]; dh [B, H] holds the gradient of h_n and ends as
+ * that of h_0.
+ */
+static void gru_backward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS], G = 3 * H, W = 4 * H;
+  const f32 *whh = (const f32 *)job[J_WHH], *mask = (const f32 *)job[J_MASK];
+  const f32 *dout = (const f32 *)job[J_DOUT], *hist = (const f32 *)job[J_HIST];
+  f32 *gates = (f32 *)job[J_GATES], *d_x = (f32 *)job[J_XG], *dh = (f32 *)job[J_DH];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  f32 *pc = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [3H, Up]: W_hh columns */
+  f32 *carry = pc + G * round_panel(U);                        /* [B, U] */
+  pack_strided(G, U, whh + j0, H, 0, pc);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b, k = b * H + j0;
+      f32 *row = gates + at * W + j0;
+      gru_row_backward(U, row, H, hist + t * B * H + k, dout + at * H + j0, dh + k,
+                       d_x + at * G + j0, H, row, H, carry + b * U, mask ? mask[at] : 1.0f);
+    }
+    if (barrier(job, parts)) return;
+    product(B, U, G, gates + t * B * W, W, pc, dh + j0, H, carry, U);
+  }
 }
 
 /* Runs part p of the job at `job` (int32 words, see J_*). */
 __attribute__((export_name("pool_part"))) void pool_part(int *job, int p) {
-  int op = job[J_OP];
-  if (op == OP_INFER || op == OP_TRAIN) forward_part(job, p);
-  else if (op == OP_BACKWARD) backward_part(job, p);
-  else if (op == OP_WEIGHTS) weights_part(job, p);
-  else if (op == OP_INPUT_GRAD) input_grad_part(job, p);
+  int op = job[J_OP], lstm = job[J_KIND] == KIND_LSTM;
+  if (op == OP_INFER || op == OP_TRAIN) {
+    if (lstm) lstm_forward_part(job, p);
+    else gru_forward_part(job, p);
+  } else if (op == OP_BACKWARD) {
+    if (lstm) lstm_backward_part(job, p);
+    else gru_backward_part(job, p);
+  } else if (op == OP_WEIGHTS) {
+    weights_part(job, p);
+  } else if (op == OP_INPUT_GRAD) {
+    input_grad_part(job, p);
+  }
 }
 #endif
