@@ -28,7 +28,7 @@ export function speedMarkdown(results: SpeedResults): string {
         .join('; ') +
       '.',
     '',
-    'gated runs on one thread, like tf.layers, except LSTM layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), whose training steps and inference split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
+    'gated runs on one thread, like tf.layers, except LSTM and GRU layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), whose training steps and inference split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
     '',
   ];
   const headline = results.entries.filter((e) => e.headline);
