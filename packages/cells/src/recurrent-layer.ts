@@ -265,7 +265,9 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
   /**
    * One direction of one layer over a time-major sequence `[T, B, in]`: one matmul projects
    * every step's input, then each step adds the recurrent projection and applies the gates.
-   * With `packed`, finished sequences keep their state and output zeros.
+   * With `packed`, finished sequences keep their state and output zeros. Three ways, the same
+   * function: LSTM and GRU on two threads (Node, larger sizes: threaded-recurrence.ts), one
+   * differentiable op per direction (fused-recurrence.ts), or op by op when tracing the gates.
    */
   private runDirection(
     sequence: Tensor3D,
@@ -277,18 +279,22 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     const [steps, batch, features] = sequence.shape;
     const gateWidth = this.kind.gateCount * this.hiddenSize;
     const rows = tf.reshape(sequence, [steps * batch, features]) as Tensor2D;
+    // The input bias (and, where the kind allows, the recurrent one) joins the projection.
+    const inStep = this.kind.recurrentBiasInStep;
+    const inputBias =
+      w.biasIh && w.biasHh ? (inStep ? w.biasIh : tf.add(w.biasIh, w.biasHh)) : undefined;
+    const stepBias = inStep ? w.biasHh : undefined;
     const kind = this.kind.fused.kind;
     if (!tracing && kind !== 'rnn' && !w.weightHr && onThreads(steps, batch, this.hiddenSize)) {
       // Node with a second core: the whole direction, projection and gradients included.
-      const lstm = kind === 'lstm';
       const run = threadedRecurrence(
         kind,
         {
           x: rows,
           weightIh: w.weightIh,
-          bias: lstm && w.biasIh && w.biasHh ? tf.add(w.biasIh, w.biasHh) : w.biasIh,
+          bias: inputBias,
           weightHh: w.weightHh,
-          biasHh: lstm ? undefined : w.biasHh,
+          biasHh: stepBias,
           h0: initial.h,
           c0: initial.c,
           mask: packed?.mask,
@@ -299,15 +305,9 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       );
       return { output: run.output, state: { h: run.h, c: run.c } };
     }
-    // The input bias (and, where the kind allows, the recurrent one) joins the projection.
-    const projected: Tensor =
-      w.biasIh && w.biasHh
-        ? linearWithBias(
-            rows,
-            w.weightIh,
-            this.kind.recurrentBiasInStep ? w.biasIh : tf.add(w.biasIh, w.biasHh),
-          )
-        : linearProduct(rows, w.weightIh);
+    const projected: Tensor = inputBias
+      ? linearWithBias(rows, w.weightIh, inputBias)
+      : linearProduct(rows, w.weightIh);
     if (!tracing) {
       // The fast path: one op with hand-written backpropagation through time.
       const fused = fusedRecurrence(
@@ -317,7 +317,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
           h0: initial.h,
           c0: initial.c,
           weightHh: w.weightHh,
-          biasHh: this.kind.recurrentBiasInStep ? w.biasHh : undefined,
+          biasHh: stepBias,
           weightHr: w.weightHr,
           mask: packed?.mask,
         },
@@ -338,7 +338,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       const previous = state;
       const next = tf.tidy(() => {
         let hGates = recurrentProduct(previous.h, w.weightHh, weightHhT); // [B, G*H]
-        if (this.kind.recurrentBiasInStep && w.biasHh) hGates = tf.add(hGates, w.biasHh);
+        if (stepBias) hGates = tf.add(hGates, stepBias);
         const { state: stepped, gates } = this.kind.step(xGates[t]!, hGates, previous, w);
         const mask = masks?.[t];
         const hold = holds?.[t];

@@ -3,14 +3,14 @@ import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
 /*
- * A second thread for the LSTM and the GRU in Node. tfjs-backend-wasm runs on one thread in Node; a second
- * core can take half of every time step: our module runs on its own shared WebAssembly.Memory in
- * this thread and in one worker (worker_threads, unref'd, sleeping in timed Atomics.wait calls
- * between jobs: every 1 ms just after a job, every 20 ms once idle). A job is a few int32 words
- * (the J_ enum of wasm/recurrence.c) that both threads run, each its own part, meeting at
- * barriers inside the module (pool_part). threaded-recurrence.ts lays out the jobs and their data.
- * GATED_WASM_THREADS=off in the environment, or `tf.env().set('GATED_WASM_THREADS', false)`,
- * keeps everything on one thread.
+ * A second thread for the LSTM and the GRU in Node. tfjs-backend-wasm runs on one thread in
+ * Node; a second core can take half of every time step: our module runs on its own shared
+ * WebAssembly.Memory in this thread and in one worker (worker_threads, unref'd, sleeping in timed
+ * Atomics.wait calls between jobs: every 1 ms just after a job, every 20 ms once idle). A job is
+ * a few int32 words (the J_ enum of wasm/recurrence.c) that both threads run, each its own part,
+ * meeting at barriers inside the module (pool_part); threaded-recurrence.ts lays out the jobs
+ * and their data. GATED_WASM_THREADS=off in the environment, or
+ * `tf.env().set('GATED_WASM_THREADS', false)`, keeps everything on one thread.
  */
 
 const FLAG = 'GATED_WASM_THREADS';

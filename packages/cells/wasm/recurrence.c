@@ -755,15 +755,16 @@ __attribute__((export_name("part_floats"))) int part_floats(int kind, int T, int
   return most;
 }
 
-/* Floats of scratch the parts share: h_prev and x of every step, packed for the weight gradients. */
+/* Floats of scratch the parts share: h_prev and x of every step, packed for the weight
+ * gradients. */
 __attribute__((export_name("shared_floats"))) int shared_floats(int T, int B, int H, int I) {
   return (round_panel(H) + round_panel(I)) * T * B;
 }
 
 /*
- * The LSTM forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, 4H] receives x W_ihᵀ + b and then,
- * step by step, the recurrent term and (training) the activations; hist, chist [T + 1, B, H]
- * the states; out [T, B, H] the masked outputs (with a mask; without one they are hist[1..T]);
+ * The LSTM forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, 4H] receives x W_ihᵀ + b and
+ * then, step by step, the recurrent term and (training) the activations; hist, chist
+ * [T + 1, B, H] the states; out [T, B, H] the masked outputs (with a mask; without one they are hist[1..T]);
  * tanhc [T, B, H] (training) tanh of each new cell state.
  */
 static void lstm_forward_part(int *job, int p) {
