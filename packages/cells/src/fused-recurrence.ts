@@ -1,6 +1,7 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { sliceFlat } from './flat-slice';
+import { recordingGradients } from './gradient-tape';
 import { gruStep } from './gru-step';
 import { lstmStep } from './lstm-step';
 import type { CellState } from './recurrent-step';
@@ -222,17 +223,6 @@ function forward(
     ...perStep,
   ];
   return { flat: tf.concat(parts), saved };
-}
-
-/**
- * Whether a gradient computation (tf.grads, variableGrads, minimize…) is running. tfjs does not
- * export this; its engine keeps the depth in `state.gradientDepth` (tfjs 4). When that cannot be
- * read, assume it is, so the backward pass always has what it needs.
- */
-export function recordingGradients(): boolean {
-  const depth = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state
-    ?.gradientDepth;
-  return depth === undefined || depth > 0;
 }
 
 /**

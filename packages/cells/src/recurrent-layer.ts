@@ -2,7 +2,8 @@ import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { assertShape } from './assert-shape';
 import { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
-import { type FusedRecurrence, fusedRecurrence, recordingGradients } from './fused-recurrence';
+import { type FusedRecurrence, fusedRecurrence } from './fused-recurrence';
+import { recordingGradients } from './gradient-tape';
 import { Module } from './module';
 import {
   type Lengths,

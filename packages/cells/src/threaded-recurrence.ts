@@ -1,5 +1,6 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
+import { activeTape } from './gradient-tape';
 import { gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
 import {
   PARTS,
@@ -20,10 +21,11 @@ import {
  *
  * The big intermediates (the gates of every step, the states, their gradients) never leave the
  * pool's memory: a training forward keeps them in a slot, named by a one-number int32 output the
- * gradient keeps (the handle). A slot is released once its backward has run and the next forward
- * needs room, or when a forward would take the pool past SLOT_BYTES with slots whose backward
- * never came; a backward whose slot is gone recomputes the forward from the inputs tfjs saved,
- * so the result never depends on which slots survived.
+ * gradient keeps (the handle). The next forward releases the slots whose backward has run or
+ * whose gradient computation has ended without one (a forward that did not feed the loss), and
+ * all of them when they would take the pool past SLOT_BYTES; a backward whose slot is gone
+ * recomputes the forward from the inputs tfjs saved, so the result never depends on which slots
+ * survived.
  */
 
 export type ThreadedKind = 'lstm' | 'gru';
@@ -110,6 +112,8 @@ interface Slot {
   sizes: Sizes;
   at: Record<string, number>;
   end: number;
+  /** The gradient tape the forward was recorded on (see gradient-tape.ts). */
+  tape: unknown;
   backwardDone: boolean;
   weightsDone: boolean;
   inputGradDone: boolean;
@@ -168,8 +172,13 @@ function slotsEnd(): number {
  * the start when they would take the pool past SLOT_BYTES (they are then recomputed if needed).
  */
 function placeRecord(floats: number): number {
-  // A slot whose backward ran is only read again by the same backward pass, before any forward.
-  for (const [id, slot] of slots) if (slot.backwardDone) slots.delete(id);
+  // A slot whose backward ran is only read again by the same backward pass, before any forward;
+  // one recorded on a tape that is no longer active will never see its backward.
+  const tape = activeTape();
+  for (const [id, slot] of slots) {
+    const orphaned = slot.tape !== undefined && slot.tape !== tape;
+    if (slot.backwardDone || orphaned) slots.delete(id);
+  }
   if (slots.size > 0 && (slotsEnd() + floats) * 4 > SLOT_BYTES) slots.clear();
   return slotsEnd();
 }
@@ -266,6 +275,7 @@ function forwardRecord(
     sizes,
     at,
     end: next,
+    tape: activeTape(),
     backwardDone: false,
     weightsDone: false,
     inputGradDone: false,
@@ -474,4 +484,9 @@ export function threadedRecurrence(
 /** Forgets every kept slot, so that the next backward recomputes its forward (for tests). */
 export function dropThreadedSlots(): void {
   slots.clear();
+}
+
+/** How many forwards the pool keeps for a backward (for tests). */
+export function keptSlotCount(): number {
+  return slots.size;
 }

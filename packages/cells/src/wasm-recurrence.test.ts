@@ -10,7 +10,7 @@ import { GRU } from './gru';
 import { LSTM } from './lstm';
 import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
 import { RNN } from './rnn';
-import { dropThreadedSlots } from './threaded-recurrence';
+import { dropThreadedSlots, keptSlotCount } from './threaded-recurrence';
 import { columnSums, product } from './wasm-matmul';
 import { parallelRunCount, setThreadsMinimumWork } from './wasm-threads';
 
@@ -276,6 +276,29 @@ describe.runIf(onWasm && availableParallelism() >= 2)('LSTM and GRU on two threa
       layer.dispose();
     });
   }
+
+  it('releases a forward whose gradient computation ended without its backward', async () => {
+    const layer = new LSTM({ inputSize: 3, hiddenSize: 32, seed: 27 });
+    const x = tf.randomNormal([5, 4, 3], 0, 1, 'float32', 28) as Tensor3D;
+    const step = () =>
+      tf.tidy(() => {
+        tf.variableGrads(() => {
+          layer.forward(x); // a second forward that does not feed the loss: no backward comes
+          return tf.sum(layer.forward(x).hN) as tf.Scalar;
+        }, layer.parameters() as tf.Variable[]);
+      });
+    await expectNoLeaks(async () => {
+      await onThreads(true, () => {
+        step();
+        expect(keptSlotCount()).toBe(2); // the one backward ran for, and the orphan
+        step();
+        step();
+        expect(keptSlotCount()).toBe(2); // the earlier steps' forwards are gone
+      });
+    });
+    x.dispose();
+    layer.dispose();
+  });
 
   it('recomputes the forward when its kept state is gone: the same gradients', async () => {
     const layer = new LSTM({ inputSize: 3, hiddenSize: 35, seed: 18 });
