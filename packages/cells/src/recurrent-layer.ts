@@ -267,7 +267,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
    * One direction of one layer over a time-major sequence `[T, B, in]`: one matmul projects
    * every step's input, then each step adds the recurrent projection and applies the gates.
    * With `packed`, finished sequences keep their state and output zeros. Three ways, the same
-   * function: LSTM and GRU on two threads (Node, larger sizes: threaded-recurrence.ts), one
+   * function: on two threads (Node, larger sizes: threaded-recurrence.ts), one
    * differentiable op per direction (fused-recurrence.ts), or op by op when tracing the gates.
    */
   private runDirection(
@@ -285,9 +285,9 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     const inputBias =
       w.biasIh && w.biasHh ? (inStep ? w.biasIh : tf.add(w.biasIh, w.biasHh)) : undefined;
     const stepBias = inStep ? w.biasHh : undefined;
-    const kind = this.kind.fused.kind;
-    if (!tracing && kind !== 'rnn' && !w.weightHr && onThreads(steps, batch, this.hiddenSize)) {
+    if (!tracing && !w.weightHr && onThreads(steps, batch, this.hiddenSize)) {
       // Node with a second core: the whole direction, projection and gradients included.
+      const { kind, nonlinearity } = this.kind.fused;
       const run = threadedRecurrence(
         kind,
         {
@@ -300,9 +300,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
           c0: initial.c,
           mask: packed?.mask,
         },
-        steps,
-        batch,
-        recordingGradients(),
+        { steps, batch, training: recordingGradients(), relu: nonlinearity === 'relu' },
       );
       return { output: run.output, state: { h: run.h, c: run.c } };
     }

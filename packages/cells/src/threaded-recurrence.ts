@@ -13,8 +13,9 @@ import {
 } from './wasm-threads';
 
 /*
- * One direction of an LSTM or GRU layer on two threads (Node, wasm backend), input projection and
- * weight gradients included: the kernels GatedLstmSequence and GatedGruSequence run the forward,
+ * One direction of an LSTM, GRU or Elman RNN layer on two threads (Node, wasm backend), input
+ * projection and weight gradients included: the kernels GatedLstmSequence, GatedGruSequence and
+ * GatedRnnSequence run the forward,
  * and their registered gradient runs backpropagation through time, the weight gradients and dx
  * as separate jobs, each only when tfjs asks for that input's gradient (no dx for a constant
  * input, no weight gradients for a frozen layer).
@@ -28,11 +29,12 @@ import {
  * survived.
  */
 
-export type ThreadedKind = 'lstm' | 'gru';
+export type ThreadedKind = 'lstm' | 'gru' | 'rnn';
 
 const KERNELS: Record<ThreadedKind, string> = {
   lstm: 'GatedLstmSequence',
   gru: 'GatedGruSequence',
+  rnn: 'GatedRnnSequence',
 };
 const GRADIENT = 'GatedSequenceGrad';
 /** Memory for slots kept for a backward that has not come yet. */
@@ -78,7 +80,10 @@ const WORDS = [
 ] as const;
 type Word = (typeof WORDS)[number];
 const OP = { infer: 1, train: 2, backward: 3, weights: 4, inputGrad: 5 } as const;
-const KIND_CODE: Record<ThreadedKind, number> = { lstm: 1, gru: 2 };
+/** KIND_ in recurrence.c; the Elman RNN's code says its nonlinearity. */
+const kindCode = (kind: ThreadedKind, relu: boolean) =>
+  kind === 'lstm' ? 1 : kind === 'gru' ? 2 : relu ? 4 : 3;
+const GATES: Record<ThreadedKind, number> = { lstm: 4, gru: 3, rnn: 1 };
 
 /**
  * The kernels' inputs, in the order they are given (and saved for the gradient). All are always
@@ -90,6 +95,8 @@ type InputName = (typeof INPUTS)[number];
 
 interface SequenceAttrs {
   kind: ThreadedKind;
+  /** Elman RNN: relu instead of tanh. */
+  relu: boolean;
   steps: number;
   batch: number;
   training: boolean;
@@ -98,6 +105,7 @@ interface SequenceAttrs {
 /** Sizes of one job. */
 interface Sizes {
   kind: ThreadedKind;
+  relu: boolean;
   T: number;
   B: number;
   H: number;
@@ -126,8 +134,9 @@ let nextSlot = 1;
 function recordAreas(s: Sizes): [string, number][] {
   const { T, B, H, I, training } = s;
   const lstm = s.kind === 'lstm';
+  const gru = s.kind === 'gru';
   const R = T * B;
-  const G = (lstm ? 4 : 3) * H;
+  const G = GATES[s.kind] * H;
   const areas: [string, number][] = [
     ['x', R * I],
     ['mask', s.hasMask ? R : 0],
@@ -137,8 +146,8 @@ function recordAreas(s: Sizes): [string, number][] {
     ['biasHh', s.hasBiasHh ? G : 0],
     ['h0', B * H],
     ['c0', lstm ? B * H : 0],
-    ['xg', lstm ? 0 : R * G],
-    ['gates', lstm || training ? R * 4 * H : 0],
+    ['xg', gru ? R * G : 0],
+    ['gates', gru ? (training ? R * 4 * H : 0) : R * G],
     ['hist', (T + 1) * B * H],
     ['chist', lstm ? (T + 1) * B * H : 0],
     ['out', s.hasMask ? R * H : 0],
@@ -153,7 +162,7 @@ function recordAreas(s: Sizes): [string, number][] {
 
 /** Floats a job needs beyond its record: each part's scratch, the shared scratch, dout. */
 function transientFloats(p: Pool, s: Sizes): { scratch: number; shared: number; total: number } {
-  const scratch = p.wasm.part_floats(KIND_CODE[s.kind], s.T, s.B, s.H, s.I, PARTS);
+  const scratch = p.wasm.part_floats(kindCode(s.kind, s.relu), s.T, s.B, s.H, s.I, PARTS);
   const shared = p.wasm.shared_floats(s.T, s.B, s.H, s.I);
   return { scratch, shared, total: align(scratch * PARTS) + align(shared) + s.T * s.B * s.H };
 }
@@ -229,7 +238,7 @@ function bytesOf(at: Record<string, number>, names: Word[]): Partial<Record<Word
 function recordWords(s: Sizes, at: Record<string, number>): Partial<Record<Word, number>> {
   const { T, B, H, I } = s;
   return {
-    kind: KIND_CODE[s.kind],
+    kind: kindCode(s.kind, s.relu),
     T,
     B,
     H,
@@ -288,6 +297,7 @@ function sizesOf(inputs: KernelArgs['inputs'], attrs: SequenceAttrs, training: b
   const [G, H] = inputs.weightHh!.shape as [number, number];
   return {
     kind: attrs.kind,
+    relu: attrs.relu,
     T: attrs.steps,
     B: attrs.batch,
     H,
@@ -349,7 +359,7 @@ function gradientKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
     slot.backwardDone = true;
   }
   const { T, B, H, I } = sizes;
-  const G = (sizes.kind === 'lstm' ? 4 : 3) * H;
+  const G = GATES[sizes.kind] * H;
   switch (a.which) {
     case 'h0':
       return copyOut(p, backend, [B, H], at.dh!);
@@ -382,7 +392,7 @@ let gradientsRegistered = false;
 function registerGradients(): void {
   if (gradientsRegistered) return;
   gradientsRegistered = true;
-  for (const kind of ['lstm', 'gru'] as const) {
+  for (const kind of ['lstm', 'gru', 'rnn'] as const) {
     const outputs = kind === 'lstm' ? 3 : 2; // then the handle
     tf.registerGradient({
       kernelName: KERNELS[kind],
@@ -415,7 +425,7 @@ function registerGradients(): void {
 }
 
 /**
- * Whether an LSTM or GRU direction of these sizes runs on the two-thread pool now: wasm backend,
+ * Whether a recurrent direction of these sizes runs on the two-thread pool now: wasm backend,
  * our kernels and the pool available, and enough work to pay for the hand-offs (useThreads).
  */
 export function onThreads(steps: number, batch: number, hidden: number): boolean {
@@ -423,19 +433,20 @@ export function onThreads(steps: number, batch: number, hidden: number): boolean
   const ready = gatedWasmReady({
     [KERNELS.lstm]: sequenceKernel as unknown as tf.KernelFunc,
     [KERNELS.gru]: sequenceKernel as unknown as tf.KernelFunc,
+    [KERNELS.rnn]: sequenceKernel as unknown as tf.KernelFunc,
     [GRADIENT]: gradientKernel as unknown as tf.KernelFunc,
   });
   if (ready) registerGradients();
   return ready;
 }
 
-/** One direction's inputs, PyTorch layouts; G = 4H (LSTM) or 3H (GRU). */
+/** One direction's inputs, PyTorch layouts; G = 4H (LSTM), 3H (GRU) or H (Elman RNN). */
 export interface ThreadedInputs {
   /** `[T*B, I]`, time-major rows. */
   x: Tensor2D;
   /** `[G, I]` */
   weightIh: Tensor;
-  /** `[G]`: LSTM b_ih + b_hh, GRU b_ih; or none. */
+  /** `[G]`: b_ih + b_hh (GRU: b_ih alone); or none. */
   bias?: Tensor;
   /** `[G, H]` */
   weightHh: Tensor;
@@ -449,7 +460,7 @@ export interface ThreadedInputs {
 }
 
 /**
- * Runs one LSTM or GRU direction on the pool (check onThreads first); differentiable when
+ * Runs one LSTM, GRU or Elman RNN direction on the pool (check onThreads first); differentiable when
  * `training` (a gradient computation is recording).
  *
  * @returns output `[T, B, H]`, h and (LSTM) c `[B, H]`
@@ -457,10 +468,9 @@ export interface ThreadedInputs {
 export function threadedRecurrence(
   kind: ThreadedKind,
   inputs: ThreadedInputs,
-  steps: number,
-  batch: number,
-  training: boolean,
+  options: { steps: number; batch: number; training: boolean; relu?: boolean },
 ): { output: Tensor3D; h: Tensor2D; c?: Tensor2D } {
+  const { steps, batch, training, relu = false } = options;
   const G = inputs.weightHh.shape[0]!;
   const empty = () => tf.zeros([0]);
   const named: tf.NamedTensorMap = {
@@ -473,7 +483,7 @@ export function threadedRecurrence(
     c0: inputs.c0 ?? empty(),
     mask: inputs.mask ?? empty(),
   };
-  const attrs: SequenceAttrs = { kind, steps, batch, training };
+  const attrs: SequenceAttrs = { kind, relu, steps, batch, training };
   const results = tf.engine().runKernel(KERNELS[kind], named, attrs as never) as Tensor[];
   const [output, h] = results as [Tensor3D, Tensor2D];
   const c = kind === 'lstm' ? (results[2] as Tensor2D) : undefined;

@@ -262,16 +262,6 @@ static void recurrent(int M, int N, int K, const f32 *a, const f32 *wt, const f3
   else product_rows(M, N, K, a, K, w, c, N, init, ldi);
 }
 
-/* y = fn(x) over n contiguous values, in place allowed. */
-#define MAP(name, fn)                                                                            \
-  static void name(f32 *y, const f32 *x, int n) {                                               \
-    int i = 0;                                                                                   \
-    for (; i + 4 <= n; i += 4) store(y + i, fn(load(x + i)));                                    \
-    for (; i < n; i++) y[i] = SCALAR(fn, x[i]);                                                  \
-  }
-MAP(map_tanh, v_tanh)
-MAP(map_relu, v_relu)
-
 /*
  * One batch row of U LSTM units: z holds the pre-activations of the gates i, f, g, o, each U
  * wide and gs floats after the previous one (replaced by the activations when `keep`); c_in and
@@ -575,6 +565,56 @@ __attribute__((export_name("gru_backward"))) void gru_backward(
   }
 }
 
+/*
+ * One batch row of U Elman units: z holds the pre-activations and receives the activations
+ * act(z) (tanh, or relu when `relu`); h_in is the state the step started from, h_out and out
+ * receive the new state and the output (in place allowed). m: the row's mask.
+ */
+static void rnn_row(int U, f32 *z, int relu, const f32 *h_in, f32 *h_out, f32 *out, f32 m) {
+  vec mv = splat(m), hold = splat(1.0f - m);
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec a = relu ? v_relu(load(z + j)) : v_tanh(load(z + j));
+    vec shown = wasm_f32x4_mul(a, mv);
+    vec hp = load(h_in + j);
+    store(z + j, a);
+    store(out + j, shown);
+    store(h_out + j, wasm_f32x4_add(shown, wasm_f32x4_mul(hp, hold)));
+  }
+  for (; j < U; j++) {
+    f32 a = relu ? SCALAR(v_relu, z[j]) : SCALAR(v_tanh, z[j]);
+    f32 hp = h_in[j], shown = a * m;
+    z[j] = a;
+    out[j] = shown;
+    h_out[j] = shown + hp * (1.0f - m);
+  }
+}
+
+/*
+ * The backward of rnn_row: from the activations `act`, d_pre (it may be act itself) receives the
+ * gradient of the pre-activations, (dh + dy) m act'; carry the part of dh that flows past the
+ * step where the mask is 0.
+ */
+static void rnn_row_backward(int U, const f32 *act, f32 *d_pre, int relu, const f32 *dy,
+                             const f32 *dh, f32 *carry, f32 m) {
+  vec mv = splat(m), hold = splat(1.0f - m), one = splat(1.0f), zero = splat(0.0f);
+  int j = 0;
+  for (; j + 4 <= U; j += 4) {
+    vec a = load(act + j), dhj = load(dh + j);
+    vec slope = relu ? wasm_v128_and(wasm_f32x4_gt(a, zero), one)
+                     : wasm_f32x4_sub(one, wasm_f32x4_mul(a, a));
+    vec total = wasm_f32x4_mul(wasm_f32x4_add(dhj, load(dy + j)), mv);
+    store(d_pre + j, wasm_f32x4_mul(total, slope));
+    store(carry + j, wasm_f32x4_mul(dhj, hold));
+  }
+  for (; j < U; j++) {
+    f32 a = act[j], dhj = dh[j];
+    f32 slope = relu ? (a > 0.0f ? 1.0f : 0.0f) : 1.0f - a * a;
+    d_pre[j] = (dhj + dy[j]) * m * slope;
+    carry[j] = dhj * (1.0f - m);
+  }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Elman RNN: h' = act(xg + h W_hhᵀ), act = tanh (relu = 0) or relu (relu = 1).
  * xg [T, B, H] with both biases; wt, w as for the LSTM. When `keep` is not null, writes keep [T, B, H] = act(·)
@@ -588,17 +628,10 @@ __attribute__((export_name("rnn_forward"))) void rnn_forward(
     if (keep) copy(h_prev + t * B * H, h, B * H);
     f32 *a = keep ? keep + t * B * H : scratch;
     recurrent(B, H, H, h, wt, w, a, xg + t * B * H, H);
-    if (relu) map_relu(a, a, B * H);
-    else map_tanh(a, a, B * H);
     f32 *o_t = out + t * B * H;
-    for (int b = 0; b < B; b++) {
-      f32 m = mask ? mask[t * B + b] : 1.0f;
-      for (int j = 0; j < H; j++) {
-        f32 shown = a[b * H + j] * m;
-        o_t[b * H + j] = shown;
-        h[b * H + j] = shown + h[b * H + j] * (1.0f - m);
-      }
-    }
+    for (int b = 0; b < B; b++)
+      rnn_row(H, a + b * H, relu, h + b * H, h + b * H, o_t + b * H,
+              mask ? mask[t * B + b] : 1.0f);
   }
 }
 
@@ -612,14 +645,8 @@ __attribute__((export_name("rnn_backward"))) void rnn_backward(
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < B; b++) {
       int at = t * B + b;
-      f32 m = mask ? mask[at] : 1.0f;
-      for (int j = 0; j < H; j++) {
-        f32 a = keep[at * H + j];
-        f32 slope = relu ? (a > 0.0f ? 1.0f : 0.0f) : 1.0f - a * a;
-        f32 dh = d_h[b * H + j];
-        d_pre[at * H + j] = (dh + d_out[at * H + j]) * m * slope;
-        scratch[b * H + j] = dh * (1.0f - m);
-      }
+      rnn_row_backward(H, keep + at * H, d_pre + at * H, relu, d_out + at * H, d_h + b * H,
+                       scratch + b * H, mask ? mask[at] : 1.0f);
     }
     product(B, H, H, d_pre + t * B * H, H, w, d_h, H, scratch, H);
   }
@@ -667,9 +694,9 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
 
 #ifdef GATED_THREADS
 /* ---------------------------------------------------------------------------------------------
- * A whole LSTM or GRU direction on several threads (the shared-memory build only): inference,
- * the training forward, backpropagation through time and the weight gradients. Every thread
- * calls pool_part with the same job and its own part number; part p owns units
+ * A whole LSTM, GRU or Elman RNN direction on several threads (the shared-memory build only):
+ * inference, the training forward, backpropagation through time and the weight gradients. Every
+ * thread calls pool_part with the same job and its own part number; part p owns units
  * [share_start(p), share_start(p + 1)) of every gate, that is the rows of W_ih, W_hh and the
  * biases of those units, the columns of the gates and of their gradients that belong to them
  * and the same columns of h and c. Per time step each part multiplies the whole h by its rows of
@@ -683,6 +710,7 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
  * Buffers: LSTM: gates [T·B, 4H] = x W_ihᵀ + b, then the activations, then (backward) dz, which
  * is also the gradient of x W_ihᵀ and of h W_hhᵀ. GRU: xg [T·B, 3H] = x W_ihᵀ + b_ih, then
  * (backward) d_x; gates [T·B, 4H] = r, z, n, h_n (training), then d_rec in its first 3H columns.
+ * Elman: gates [T·B, H] = x W_ihᵀ + b, then the activations, then d_pre.
  */
 enum {
   J_OP, J_KIND, J_T, J_B, J_H, J_I, J_PARTS, J_X, J_WIH, J_BIAS, J_WHH, J_BHH, J_H0, J_C0,
@@ -692,7 +720,10 @@ enum {
 };
 /* What a job asks for, and of which recurrence. */
 enum { OP_INFER = 1, OP_TRAIN = 2, OP_BACKWARD = 3, OP_WEIGHTS = 4, OP_INPUT_GRAD = 5 };
-enum { KIND_LSTM = 1, KIND_GRU = 2 };
+enum { KIND_LSTM = 1, KIND_GRU = 2, KIND_RNN_TANH = 3, KIND_RNN_RELU = 4 };
+
+/* Gates per unit: 4 (LSTM), 3 (GRU), 1 (Elman). */
+static int gate_count(int kind) { return kind == KIND_LSTM ? 4 : kind == KIND_GRU ? 3 : 1; }
 
 /* The number of job words, for the caller to check its copy of the layout against. */
 __attribute__((export_name("job_words"))) int job_words(void) { return J_WORDS; }
@@ -742,7 +773,7 @@ static int round_panel(int n) { return (n + PANEL - 1) / PANEL * PANEL; }
  */
 __attribute__((export_name("part_floats"))) int part_floats(int kind, int T, int B, int H, int I,
                                                             int parts) {
-  int g = kind == KIND_LSTM ? 4 : 3;
+  int g = gate_count(kind);
   int most = round_panel(I) * g * H;
   if (4 * T * B > most) most = 4 * T * B;
   for (int p = 0; p < parts; p++) {
@@ -858,17 +889,18 @@ static int pack_inputs(int *job, int p, f32 **ph, f32 **px) {
 }
 
 /*
- * The weight gradients of every part's rows after OP_BACKWARD (OP_WEIGHTS). LSTM:
- * dW_hh = dzᵀ h_prev, dW_ih = dzᵀ x, db = Σ dz (the gradient of b_ih and of b_hh alike).
- * GRU: dW_hh = d_recᵀ h_prev, dW_ih = d_xᵀ x, db_ih = Σ d_x, db_hh = Σ d_rec.
+ * The weight gradients of every part's rows after OP_BACKWARD (OP_WEIGHTS). LSTM (Elman RNN):
+ * dW_hh = dzᵀ h_prev, dW_ih = dzᵀ x, db = Σ dz (the gradient of b_ih and of b_hh alike), dz
+ * (d_pre) being the gradient of the pre-activations. GRU: dW_hh = d_recᵀ h_prev,
+ * dW_ih = d_xᵀ x, db_ih = Σ d_x, db_hh = Σ d_rec.
  */
 static void weights_part(int *job, int p) {
   int R = job[J_T] * job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS];
-  int lstm = job[J_KIND] == KIND_LSTM, g = lstm ? 4 : 3;
+  int gru = job[J_KIND] == KIND_GRU, g = gate_count(job[J_KIND]);
   /* the gradients of x W_ihᵀ and of h W_hhᵀ (+ b_hh), and their row strides */
-  const f32 *d_x = (const f32 *)(lstm ? job[J_GATES] : job[J_XG]);
+  const f32 *d_x = (const f32 *)(gru ? job[J_XG] : job[J_GATES]);
   const f32 *d_rec = (const f32 *)job[J_GATES];
-  int xs = lstm ? 4 * H : 3 * H, rs = 4 * H;
+  int xs = g * H, rs = gru ? 4 * H : g * H;
   f32 *dwih = (f32 *)job[J_DWIH], *dwhh = (f32 *)job[J_DWHH];
   f32 *db = (f32 *)job[J_DB], *dbhh = (f32 *)job[J_DBHH];
   int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
@@ -884,12 +916,12 @@ static void weights_part(int *job, int p) {
   }
 }
 
-/* dx [T·B, I] = dz W_ih (GRU: d_x W_ih) after OP_BACKWARD (OP_INPUT_GRAD), each part a share
- * of the rows. */
+/* dx [T·B, I] = dz W_ih (GRU: d_x W_ih; RNN: d_pre W_ih) after OP_BACKWARD (OP_INPUT_GRAD),
+ * each part a share of the rows. */
 static void input_grad_part(int *job, int p) {
   int R = job[J_T] * job[J_B], I = job[J_I], H = job[J_H], parts = job[J_PARTS];
-  int lstm = job[J_KIND] == KIND_LSTM, G = (lstm ? 4 : 3) * H;
-  const f32 *d = (const f32 *)(lstm ? job[J_GATES] : job[J_XG]);
+  int gru = job[J_KIND] == KIND_GRU, G = gate_count(job[J_KIND]) * H;
+  const f32 *d = (const f32 *)(gru ? job[J_XG] : job[J_GATES]);
   const f32 *wih = (const f32 *)job[J_WIH];
   f32 *dx = (f32 *)job[J_DX];
   f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [G, I] packed */
@@ -967,15 +999,76 @@ static void gru_backward_part(int *job, int p) {
   }
 }
 
+/*
+ * The Elman RNN forward (OP_INFER, OP_TRAIN). x [T·B, I]; gates [T·B, H] receives
+ * x W_ihᵀ + b_ih + b_hh, then step by step the recurrent term and the activations; hist
+ * [T + 1, B, H] the states; out [T, B, H] the masked outputs (with a mask).
+ */
+static void rnn_forward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], I = job[J_I], parts = job[J_PARTS];
+  int relu = job[J_KIND] == KIND_RNN_RELU;
+  const f32 *x = (const f32 *)job[J_X], *wih = (const f32 *)job[J_WIH];
+  const f32 *bias = (const f32 *)job[J_BIAS], *whh = (const f32 *)job[J_WHH];
+  const f32 *h0 = (const f32 *)job[J_H0], *mask = (const f32 *)job[J_MASK];
+  f32 *gates = (f32 *)job[J_GATES], *hist = (f32 *)job[J_HIST], *out = (f32 *)job[J_OUT];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [H, Up]: W_hh rows, ᵀ */
+  f32 *pi = pw + round_panel(U) * H;                           /* [I, Up]: W_ih rows, ᵀ */
+  pack_strided(H, U, whh + j0 * H, H, 1, pw);
+  pack_strided(I, U, wih + j0 * I, I, 1, pi);
+  product(T * B, U, I, x, I, pi, gates + j0, H, bias ? bias + j0 : 0, 0);
+  for (int b = 0; b < B; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
+  if (barrier(job, parts)) return;
+  for (int t = 0; t < T; t++) {
+    f32 *z = gates + t * B * H, *h_in = hist + t * B * H, *h_out = h_in + B * H;
+    product(B, U, H, h_in, H, pw, z + j0, H, z + j0, H);
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b, k = b * H + j0;
+      rnn_row(U, z + k, relu, h_in + k, h_out + k, mask ? out + at * H + j0 : h_out + k,
+              mask ? mask[at] : 1.0f);
+    }
+    if (barrier(job, parts)) return;
+  }
+}
+
+/*
+ * Backpropagation through time of an Elman OP_TRAIN forward (OP_BACKWARD): d_pre replaces the
+ * activations in gates. dout [T, B, H]; dh [B, H] holds the gradient of h_n and ends as that
+ * of h_0.
+ */
+static void rnn_backward_part(int *job, int p) {
+  int T = job[J_T], B = job[J_B], H = job[J_H], parts = job[J_PARTS];
+  int relu = job[J_KIND] == KIND_RNN_RELU;
+  const f32 *whh = (const f32 *)job[J_WHH], *mask = (const f32 *)job[J_MASK];
+  const f32 *dout = (const f32 *)job[J_DOUT];
+  f32 *gates = (f32 *)job[J_GATES], *dh = (f32 *)job[J_DH];
+  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  f32 *pc = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [H, Up]: W_hh columns */
+  f32 *carry = pc + H * round_panel(U);                        /* [B, U] */
+  pack_strided(H, U, whh + j0, H, 0, pc);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      int at = t * B + b;
+      f32 *row = gates + at * H + j0;
+      rnn_row_backward(U, row, row, relu, dout + at * H + j0, dh + b * H + j0, carry + b * U,
+                       mask ? mask[at] : 1.0f);
+    }
+    if (barrier(job, parts)) return;
+    product(B, U, H, gates + t * B * H, H, pc, dh + j0, H, carry, U);
+  }
+}
+
 /* Runs part p of the job at `job` (int32 words, see J_*). */
 __attribute__((export_name("pool_part"))) void pool_part(int *job, int p) {
-  int op = job[J_OP], lstm = job[J_KIND] == KIND_LSTM;
+  int op = job[J_OP], kind = job[J_KIND];
   if (op == OP_INFER || op == OP_TRAIN) {
-    if (lstm) lstm_forward_part(job, p);
-    else gru_forward_part(job, p);
+    if (kind == KIND_LSTM) lstm_forward_part(job, p);
+    else if (kind == KIND_GRU) gru_forward_part(job, p);
+    else rnn_forward_part(job, p);
   } else if (op == OP_BACKWARD) {
-    if (lstm) lstm_backward_part(job, p);
-    else gru_backward_part(job, p);
+    if (kind == KIND_LSTM) lstm_backward_part(job, p);
+    else if (kind == KIND_GRU) gru_backward_part(job, p);
+    else rnn_backward_part(job, p);
   } else if (op == OP_WEIGHTS) {
     weights_part(job, p);
   } else if (op == OP_INPUT_GRAD) {
