@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""The PyTorch peer of the speed suite: reads {"configs": [...], "warmup": n, "reps": n} on stdin,
-times one training step (Adam, MSE on h_n) and one inference per config, the same shapes as the
-TypeScript subjects, and prints {"torch": version, "threads": n, "results": [...]} as JSON.
+"""The PyTorch peer of the speed suite: reads {"configs": [...], "warmup": n, "reps": n,
+"minMs": n} on stdin, times one training step (Adam, MSE on h_n) and one inference per config,
+the same shapes as the TypeScript subjects, and prints {"torch": version, "threads": n,
+"results": [...]} as JSON.
 With "onnxDir" in the request, each layer is also exported to ONNX (<onnxDir>/<index>.onnx,
 input "x" [batch, length, input], output "h" [batch, hidden]) for the onnxruntime-node peer:
 what a PyTorch user deploys to JavaScript today."""
@@ -19,19 +20,25 @@ THREAD_COUNTS = (1, 2)
 THREADS = max(THREAD_COUNTS)
 
 
-def median_ms(run, warmup, reps):
-    for _ in range(warmup):
+def median_ms(run, warmup, reps, min_ms=0):
+    """Median of at least `reps` runs after at least `warmup`, each phase at least `min_ms` long
+    (the same protocol as timeMs in src/speed/subjects.ts)."""
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or (time.perf_counter() - start) * 1000 < min_ms:
         run()
+        done += 1
     times = []
-    for _ in range(reps):
-        start = time.perf_counter()
+    start = time.perf_counter()
+    while len(times) < reps or (time.perf_counter() - start) * 1000 < min_ms:
+        before = time.perf_counter()
         run()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((time.perf_counter() - before) * 1000)
     times.sort()
     return times[len(times) // 2]
 
 
-def measure(config, warmup, reps, onnx_path=None):
+def measure(config, warmup, reps, onnx_path=None, min_ms=0):
     torch.manual_seed(42)
     kind = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[config["kind"]]
     layer = kind(config["input"], config["hidden"], batch_first=True)
@@ -56,7 +63,9 @@ def measure(config, warmup, reps, onnx_path=None):
     timings = []
     for threads in THREAD_COUNTS:
         torch.set_num_threads(threads)
-        timings.append((median_ms(train, warmup, reps), median_ms(infer, warmup, reps), threads))
+        timings.append(
+            (median_ms(train, warmup, reps, min_ms), median_ms(infer, warmup, reps, min_ms), threads)
+        )
     torch.set_num_threads(THREADS)
     train_ms, train_threads = min((t[0], t[2]) for t in timings)
     infer_ms, infer_threads = min((t[1], t[2]) for t in timings)
@@ -102,7 +111,13 @@ def main():
     if request["configs"]:
         measure(request["configs"][0], 20, 1)
     results = [
-        measure(c, request["warmup"], request["reps"], f"{onnx_dir}/{i}.onnx" if onnx_dir else None)
+        measure(
+            c,
+            request["warmup"],
+            request["reps"],
+            f"{onnx_dir}/{i}.onnx" if onnx_dir else None,
+            request.get("minMs", 0),
+        )
         for i, c in enumerate(request["configs"])
     ]
     json.dump({"torch": torch.__version__, "threads": THREADS, "results": results}, sys.stdout)

@@ -41,6 +41,7 @@ export async function onnxInferMs(
   config: SpeedConfig,
   warmup: number,
   reps: number,
+  minMs = 0,
 ): Promise<number> {
   const size = config.batch * config.length * config.input;
   const data = new Float32Array(size);
@@ -52,7 +53,7 @@ export async function onnxInferMs(
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
     });
-    best = Math.min(best, await timeMsAsync(() => session.run({ x }), warmup, reps));
+    best = Math.min(best, await timeMsAsync(() => session.run({ x }), warmup, reps, minMs));
     await session.release();
   }
   return best;

@@ -17,7 +17,7 @@ export function speedMarkdown(results: SpeedResults): string {
       (machine.backend === 'wasm'
         ? ` (SIMD ${machine.wasmSimd ? 'on' : 'off'}, threads ${machine.wasmThreads ? 'on' : 'off'})`
         : '') +
-      `. Median of ${results.protocol.reps} runs after ${results.protocol.warmup} warm-up runs; training step = ${results.protocol.optimizer} on ${results.protocol.loss}.`,
+      `. Median of ${results.protocol.reps} runs or more after ${results.protocol.warmup} warm-up runs or more${results.protocol.minMs ? ` (each phase at least ${results.protocol.minMs} ms, so that fast subjects get as much warm-up time as slow ones and more samples)` : ''}; training step = ${results.protocol.optimizer} on ${results.protocol.loss}.`,
     '',
     'Peers: ' +
       Object.entries(results.peers)
@@ -28,7 +28,7 @@ export function speedMarkdown(results: SpeedResults): string {
         .join('; ') +
       '.',
     '',
-    'gated runs on one thread, like tf.layers, except LSTM and GRU layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), whose training steps and inference split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
+    'gated runs on one thread, like tf.layers, except layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), whose training steps and inference split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
     '',
   ];
   const headline = results.entries.filter((e) => e.headline);

@@ -59,7 +59,15 @@ export interface SpeedResults {
   schemaVersion: 1;
   quick: boolean;
   machine: MachineDescription;
-  protocol: { warmup: number; reps: number; statistic: 'median'; loss: string; optimizer: string };
+  protocol: {
+    warmup: number;
+    reps: number;
+    /** Each of the warm-up and timed phases lasts at least this long. */
+    minMs: number;
+    statistic: 'median';
+    loss: string;
+    optimizer: string;
+  };
   peers: Record<string, { version?: string; threads?: number; measured: boolean; note: string }>;
   entries: SpeedEntry[];
   /** Many training steps of the headline LSTM: does memory grow after warm-up? */
@@ -114,8 +122,41 @@ function measured(
   };
 }
 
-function measure(subject: Subject, warmup: number, reps: number): [number, number] {
-  return [timeMs(() => subject.train(), warmup, reps), timeMs(() => subject.infer(), warmup, reps)];
+function measure(subject: Subject, timing: Timing): [number, number] {
+  const { warmup, reps, minMs } = timing;
+  return [
+    timeMs(() => subject.train(), warmup, reps, minMs),
+    timeMs(() => subject.infer(), warmup, reps, minMs),
+  ];
+}
+
+/**
+ * Runs each headline size of one kind of subject for a while (training and inference, `ms` each)
+ * before any of them is timed. Without it the first sizes a process measured came out up to twice
+ * as slow as the same sizes measured later in the run (JIT compilation, gated's worker thread
+ * starting; the PyTorch peer warms its process up the same way).
+ */
+function warmUpProcess(
+  make: (config: SpeedConfig) => Subject,
+  grid: Array<{ config: SpeedConfig; headline: boolean }>,
+  ms: number,
+): void {
+  if (ms <= 0) return;
+  for (const { config } of grid.filter((g) => g.headline)) {
+    const subject = make(config);
+    for (const run of [() => subject.train(), () => subject.infer()]) {
+      const start = performance.now();
+      while (performance.now() - start < ms) run();
+    }
+    subject.dispose();
+  }
+}
+
+/** At least `warmup` warm-up runs and `reps` timed runs, each phase lasting at least `minMs`. */
+interface Timing {
+  warmup: number;
+  reps: number;
+  minMs: number;
 }
 
 /**
@@ -124,11 +165,15 @@ function measure(subject: Subject, warmup: number, reps: number): [number, numbe
  */
 export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
   const grid = speedGrid(options.quick);
-  const [warmup, reps] = options.quick ? [1, 2] : [2, 5];
+  const timing: Timing = options.quick
+    ? { warmup: 1, reps: 2, minMs: 0 }
+    : { warmup: 2, reps: 5, minMs: 300 };
+  const { warmup, reps, minMs } = timing;
   const progress = options.onProgress ?? new Progress('speed', grid.length * 2 + 3);
+  warmUpProcess(tfLayersSubject, grid, timing.minMs);
   const peersFirst = grid.map(({ config }) => {
     const subject = tfLayersSubject(config);
-    const [trainMs, inferMs] = measure(subject, warmup, reps);
+    const [trainMs, inferMs] = measure(subject, timing);
     const result = {
       ...measured(config, trainMs, inferMs, subject.activationBytes()),
       sameWeights: subject.sameWeights,
@@ -141,8 +186,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
   const onnxDir = 'ort' in onnxruntime ? mkdtempSync(join(tmpdir(), 'gated-onnx-')) : undefined;
   const torch = measureTorch(
     grid.map((g) => g.config),
-    warmup,
-    reps,
+    timing,
     onnxDir,
   );
   progress.tick(torch.measured ? 'PyTorch' : 'PyTorch (not available)');
@@ -151,7 +195,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     for (const [i, { config }] of grid.entries()) {
       const path = torch.results[i]?.onnx;
       onnxMs.push(
-        path ? await onnxInferMs(onnxruntime.ort, path, config, warmup, reps) : undefined,
+        path ? await onnxInferMs(onnxruntime.ort, path, config, warmup, reps, minMs) : undefined,
       );
     }
   if (onnxDir) rmSync(onnxDir, { recursive: true, force: true });
@@ -167,9 +211,10 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
       return undefined;
     }
   });
+  warmUpProcess(gatedSubject, grid, timing.minMs);
   const entries: SpeedEntry[] = grid.map(({ config, headline }, i) => {
     const subject = gatedSubject(config);
-    const [trainMs, inferMs] = measure(subject, warmup, reps);
+    const [trainMs, inferMs] = measure(subject, timing);
     const gated = measured(config, trainMs, inferMs, subject.activationBytes());
     subject.dispose();
     const tfLayers = {
@@ -235,6 +280,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
     protocol: {
       warmup,
       reps,
+      minMs,
       statistic: 'median',
       loss: 'MSE of the last hidden state',
       optimizer: 'Adam 1e-3 (tf.train.adam; torch.optim.Adam)',
@@ -309,8 +355,7 @@ function outputDifference(config: SpeedConfig): number {
 
 function measureTorch(
   configs: SpeedConfig[],
-  warmup: number,
-  reps: number,
+  timing: Timing,
   onnxDir?: string,
 ): {
   measured: boolean;
@@ -326,7 +371,7 @@ function measureTorch(
       note: "python3 -c 'import torch' failed: install python3-torch (and libopenblas0-pthread) to compare",
     };
   const output = execFileSync(python, [join(here, '..', '..', 'python', 'speed_torch.py')], {
-    input: JSON.stringify({ configs, warmup, reps, ...(onnxDir ? { onnxDir } : {}) }),
+    input: JSON.stringify({ configs, ...timing, ...(onnxDir ? { onnxDir } : {}) }),
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });

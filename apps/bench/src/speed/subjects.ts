@@ -156,14 +156,20 @@ export function tfLayersSubject(
   };
 }
 
-/** Median wall time in ms of `reps` runs after `warmup` runs. */
-export function timeMs(run: () => void, warmup: number, reps: number): number {
-  for (let i = 0; i < warmup; i++) run();
+/**
+ * Median wall time in ms of at least `reps` runs, after at least `warmup` runs. With `minMs`, both
+ * phases also last at least that long: a fast subject gets as much warm-up time as a slow one
+ * (its JIT-compiled code settles), and more samples for its median.
+ */
+export function timeMs(run: () => void, warmup: number, reps: number, minMs = 0): number {
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < minMs; i++) run();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const start = performance.now();
+  const start = performance.now();
+  while (times.length < reps || performance.now() - start < minMs) {
+    const before = performance.now();
     run();
-    times.push(performance.now() - start);
+    times.push(performance.now() - before);
   }
   return median(times);
 }
@@ -173,13 +179,16 @@ export async function timeMsAsync(
   run: () => Promise<unknown>,
   warmup: number,
   reps: number,
+  minMs = 0,
 ): Promise<number> {
-  for (let i = 0; i < warmup; i++) await run();
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < minMs; i++) await run();
   const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const start = performance.now();
+  const start = performance.now();
+  while (times.length < reps || performance.now() - start < minMs) {
+    const before = performance.now();
     await run();
-    times.push(performance.now() - start);
+    times.push(performance.now() - before);
   }
   return median(times);
 }
