@@ -3,7 +3,7 @@ import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
 /*
- * A second thread for the LSTM and the GRU in Node. tfjs-backend-wasm runs on one thread in
+ * A second thread for the recurrent layers in Node. tfjs-backend-wasm runs on one thread in
  * Node; a second core can take half of every time step: our module runs on its own shared
  * WebAssembly.Memory in this thread and in one worker (worker_threads, unref'd, sleeping in timed
  * Atomics.wait calls between jobs: every 1 ms just after a job, every 20 ms once idle). A job is
@@ -170,7 +170,7 @@ export function setThreadsMinimumWork(work: number): number {
   return previous;
 }
 
-/** Whether an LSTM or GRU of this size goes to the pool. */
+/** Whether a recurrent direction of this size goes to the pool. */
 export function useThreads(steps: number, batch: number, hidden: number): boolean {
   return (
     batch >= 4 &&
