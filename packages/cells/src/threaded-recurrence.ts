@@ -388,7 +388,7 @@ function requirePool(): Pool {
 
 let gradientsRegistered = false;
 
-/** The gradient of both sequence kernels: one GatedSequenceGrad call per input asked for. */
+/** The gradient of the three sequence kernels: one GatedSequenceGrad call per input asked for. */
 function registerGradients(): void {
   if (gradientsRegistered) return;
   gradientsRegistered = true;
