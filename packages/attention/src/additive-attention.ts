@@ -1,6 +1,6 @@
 import { assertShape, Linear } from '@gated/cells';
-import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Attention } from './attention';
 
 export interface AdditiveAttentionOptions {

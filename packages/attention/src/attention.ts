@@ -1,6 +1,6 @@
 import { assertShape, Module } from '@gated/cells';
-import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { maskedSoftmax } from './masked-softmax';
 
 /** One attention call: a query per batch row against that row's keys and values. */

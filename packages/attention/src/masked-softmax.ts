@@ -1,5 +1,5 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Added to the scores of masked positions: exp of it underflows to exactly 0 in float32. */
 const MASKED_SCORE = -1e9;

@@ -5,7 +5,7 @@
  *   output, (h_n, c_n) = lstm(torch.randn(4, 10, 16))
  *   sum(p.numel() for p in lstm.parameters()), sum(p.numel() for p in nn.GRU(16, 32).parameters())
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { GRU, LSTM } from '@gated/cells';
 

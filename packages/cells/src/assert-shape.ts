@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
 
 /** A dimension that must equal a number, or a named dimension (any size) such as `'batch'`. */
 export type ExpectedDim = number | string;

@@ -1,4 +1,4 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { type GRUGate, gruStep } from './gru-step';
 import { type LSTMGate, lstmStep } from './lstm-step';
 import { RecurrentCell, type RecurrentCellOptions } from './recurrent-cell';

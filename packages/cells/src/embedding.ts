@@ -1,5 +1,5 @@
-import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, type RandomSource, seededRandom } from './seeded-random';
@@ -73,7 +73,7 @@ function lookup(weight: Tensor, ids: Tensor1D, count: number, paddingIdx: number
       gradFunc: (dy: Tensor, [saved]: Tensor[]) => {
         let hot = tf.oneHot(saved as Tensor1D, count); // [N, V]
         if (paddingIdx >= 0)
-          hot = tf.mul(hot, tf.notEqual(saved!, paddingIdx).toInt().expandDims(1));
+          hot = tf.mul(hot, tf.expandDims(tf.cast(tf.notEqual(saved!, paddingIdx), 'int32'), 1));
         return [
           tf.matMul(tf.transpose(tf.cast(hot, 'float32')), dy as Tensor2D), // explicit transpose: faster on wasm
           tf.zeros(saved!.shape), // ids get no gradient; tfjs requires float32 here

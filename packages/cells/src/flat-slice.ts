@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
 
 /*

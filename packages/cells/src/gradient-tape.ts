@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /*
  * What tfjs's engine knows about the gradient computation in progress. tfjs does not export it;

@@ -1,5 +1,5 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { CellState, StepResult } from './recurrent-step';
 
 export type GRUGate = 'reset' | 'update' | 'new';

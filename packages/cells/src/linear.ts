@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { linearProduct, linearWithBias } from './fast-matmul';
 import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';

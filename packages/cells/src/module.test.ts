@@ -1,5 +1,5 @@
-import type { Tensor, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
 import { GRU } from './gru';

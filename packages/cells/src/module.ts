@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from './assert-shape';
 
 /** What `loadStateDict` did not match, as PyTorch's `load_state_dict` reports it. */

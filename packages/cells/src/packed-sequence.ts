@@ -1,5 +1,5 @@
-import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Sequence lengths, one per batch element, as numbers or an int32 tensor. */
 export type Lengths = ArrayLike<number> | Tensor1D;

@@ -1,5 +1,5 @@
-import type { Tensor2D, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { assertShape } from './assert-shape';
 import { linearProduct } from './fast-matmul';
 import { Module } from './module';

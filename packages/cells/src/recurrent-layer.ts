@@ -1,5 +1,5 @@
-import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { assertShape } from './assert-shape';
 import { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
 import { type FusedRecurrence, fusedRecurrence } from './fused-recurrence';

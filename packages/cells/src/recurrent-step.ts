@@ -1,4 +1,4 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
 
 /** The state one step carries to the next: `h` `[B, Hout]`, and for the LSTM the cell `c` `[B, H]`. */
 export interface CellState {

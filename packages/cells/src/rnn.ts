@@ -1,4 +1,4 @@
-import type { Tensor3D } from '@tensorflow/tfjs';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
 import {
   type RecurrentForwardOptions,
   RecurrentLayer,

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /*
  * Weights are kept in PyTorch's [out, in] layout, and every product needs them as [in, out]

@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * `tf.unstack` along axis 0 that is differentiable when the axis has size 1: tfjs's unstack

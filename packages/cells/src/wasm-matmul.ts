@@ -1,5 +1,5 @@
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { transposedWeight } from './transposed-weights';
 import {
   gatedWasm,

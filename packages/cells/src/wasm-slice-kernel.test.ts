@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
 import { installWasmSliceKernels } from './wasm-slice-kernel';

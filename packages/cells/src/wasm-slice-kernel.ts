@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Slice, Unpack (unstack) and SplitV kernels for the wasm backend that read their input in

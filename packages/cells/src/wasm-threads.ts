@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 

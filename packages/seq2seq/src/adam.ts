@@ -1,5 +1,5 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface AdamOptions {
   /** Default 0.9 (Kingma & Ba 2015). */

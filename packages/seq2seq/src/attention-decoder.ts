@@ -1,7 +1,7 @@
 import { AdditiveAttention, type Attention, LuongAttention } from '@gated/attention';
 import { Linear } from '@gated/cells';
-import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import { DecoderBase } from './decoder-base';
 import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';

@@ -1,5 +1,5 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 
 /** One training pair of token ids, without BOS or EOS (the model adds them). */

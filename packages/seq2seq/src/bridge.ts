@@ -1,6 +1,6 @@
 import { Linear, Module } from '@gated/cells';
-import type { Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import type { DecoderState } from './decoder-state';
 import type { EncoderOutput } from './encoder';

@@ -1,5 +1,5 @@
 import { decodeSafetensors, encodeSafetensors } from '@gated/cells';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { configDifferences, resolveConfig, type Seq2SeqConfig } from './config';
 import { crc32 } from './crc32';
 import { Seq2Seq } from './seq2seq';

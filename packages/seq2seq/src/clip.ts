@@ -1,5 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Rescales gradients so that their global L2 norm is at most `maxNorm` (Pascanu et al. 2013),

@@ -1,6 +1,6 @@
 import { Embedding, Module } from '@gated/cells';
-import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
 import { OutputLayer } from './output-layer';

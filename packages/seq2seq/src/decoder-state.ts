@@ -1,4 +1,4 @@
-import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 
 /** What a decoder carries from one step to the next. */
 export interface DecoderState {

@@ -1,4 +1,4 @@
-import type { Tensor1D } from '@tensorflow/tfjs';
+import type { Tensor1D } from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import { DecoderBase } from './decoder-base';
 import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';

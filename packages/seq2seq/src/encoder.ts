@@ -1,6 +1,6 @@
 import { Embedding, Module } from '@gated/cells';
-import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import { type AnyRecurrent, makeRecurrent } from './recurrent-factory';
 

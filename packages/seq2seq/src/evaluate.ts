@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch, type Example, makeTrainingBatch } from './batch';
 import { greedyDecode } from './greedy';
 import { maskedCrossEntropy } from './loss';

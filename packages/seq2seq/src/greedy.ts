@@ -1,6 +1,6 @@
 import { withTransposedWeights } from '@gated/cells';
-import type { Tensor1D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch, makeSourceBatch } from './batch';
 import type { DecoderState } from './decoder-state';
 import {

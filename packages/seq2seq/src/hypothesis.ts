@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import type { DecoderStepOutput } from './decoder-state';
 

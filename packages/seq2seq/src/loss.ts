@@ -1,5 +1,5 @@
-import type { Scalar, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Mean cross-entropy over real target tokens, with optional label smoothing (Szegedy et al.

@@ -1,6 +1,6 @@
 import { type Embedding, Linear, linearWithBias, Module } from '@gated/cells';
-import type { Tensor2D, Variable } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Decoder features `[B, H]` → next-token logits `[B, V]`: a Linear layer, or with tied

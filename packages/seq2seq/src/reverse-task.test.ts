@@ -1,5 +1,5 @@
 import { seededRandom } from '@gated/cells';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Example } from './batch';
 import { evaluate } from './evaluate';

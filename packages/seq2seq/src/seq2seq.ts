@@ -1,6 +1,6 @@
 import { Module, seededRandom, withTransposedWeights } from '@gated/cells';
-import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { AttentionDecoder } from './attention-decoder';
 import type { SourceBatch, TrainingBatch } from './batch';
 import { Bridge } from './bridge';

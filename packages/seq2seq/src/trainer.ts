@@ -1,6 +1,6 @@
 import { seededRandom } from '@gated/cells';
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Adam, type AdamOptions } from './adam';
 import { disposeBatch, type Example, makeTrainingBatch } from './batch';
 import { clipByGlobalNorm } from './clip';

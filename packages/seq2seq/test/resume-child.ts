@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { encodeSafetensors } from '@gated/cells';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadTraining } from '../src/checkpoint';
 import { readCheckpoint } from '../src/node';

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { seededRandom } from '@gated/cells';
 import { beamSearch, Seq2Seq, Trainer } from '@gated/seq2seq';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { attentionHeatmap, renderTerminalHeatmap } from '../src/index';
 import { writeFigure } from '../src/node';
