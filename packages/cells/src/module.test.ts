@@ -109,6 +109,97 @@ describe('Module', () => {
     gru.dispose();
   });
 
+  /** Every parameter's values, read back (a parameter that cannot be read fails the test). */
+  const valuesOf = (module: Module) =>
+    module.namedParameters().map(([name, p]) => [name, [...p.dataSync()]] as const);
+
+  it('refuses a disposed tensor by name, before assigning anything: the module stays readable', async () => {
+    const gru = new GRU({ inputSize: 7, hiddenSize: 5, seed: 1 });
+    const before = valuesOf(gru);
+    const dict = dictOf([
+      ['weight_ih_l0', [15, 7]],
+      ['weight_hh_l0', [15, 5]],
+      ['bias_ih_l0', [15]],
+      ['bias_hh_l0', [15]],
+    ]);
+    dict.bias_ih_l0!.dispose(); // after two good weights, so a load that assigns as it checks shows
+    await expectNoLeaks(() => {
+      expect(() => gru.loadStateDict(dict)).toThrow(
+        "GRU.loadStateDict: refused, nothing was loaded.\n  'bias_ih_l0' is a disposed tensor",
+      );
+      expect(valuesOf(gru)).toEqual(before);
+    });
+    tf.dispose(Object.values(dict));
+    gru.dispose();
+  });
+
+  it('refuses values that are not tensors, naming the key and what came', async () => {
+    const gru = new GRU({ inputSize: 7, hiddenSize: 5, seed: 1 });
+    const before = valuesOf(gru);
+    const dict: Record<string, unknown> = {
+      ...dictOf([
+        ['weight_ih_l0', [15, 7]],
+        ['weight_hh_l0', [15, 5]],
+      ]),
+      bias_ih_l0: [0, 1, 2],
+      bias_hh_l0: undefined,
+    };
+    await expectNoLeaks(() => {
+      expect(() => gru.loadStateDict(dict as Record<string, Tensor>)).toThrow(
+        [
+          'GRU.loadStateDict: refused, nothing was loaded.',
+          "  'bias_ih_l0' must be a tf.Tensor, got an array",
+          "  'bias_hh_l0' must be a tf.Tensor, got undefined",
+        ].join('\n'),
+      );
+      expect(() => gru.loadStateDict(null as unknown as Record<string, Tensor>)).toThrow(
+        'GRU.loadStateDict: dict must be an object of tensors by name, got null',
+      );
+      expect(valuesOf(gru)).toEqual(before);
+    });
+    tf.dispose(Object.values(dict).filter((v) => v instanceof tf.Tensor));
+    gru.dispose();
+  });
+
+  it('reads each value of the dict once: what was checked is what is assigned', async () => {
+    const gru = new GRU({ inputSize: 7, hiddenSize: 5, seed: 1 });
+    const dict = dictOf([
+      ['weight_ih_l0', [15, 7]],
+      ['weight_hh_l0', [15, 5]],
+      ['bias_ih_l0', [15]],
+    ]);
+    const bias = tf.fill([15], 3);
+    const stale = tf.zeros([15]);
+    stale.dispose();
+    let reads = 0;
+    // A getter that answers differently the second time, as a dict proxied over a store might.
+    Object.defineProperty(dict, 'bias_hh_l0', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? bias : stale),
+    });
+    await expectNoLeaks(() => {
+      expect(gru.loadStateDict(dict)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(reads).toBe(1);
+      expect([...gru.namedParameters()[3]![1].dataSync()]).toEqual(Array(15).fill(3));
+    });
+    tf.dispose([...Object.values(dict).filter((t) => t !== bias), bias]);
+    gru.dispose();
+  });
+
+  it('counts keys inherited from Object.prototype as missing, not present', () => {
+    class Odd extends Module {
+      readonly w = this.registerParameter('constructor', tf.ones([2]));
+    }
+    const odd = new Odd();
+    expect(() => odd.loadStateDict({})).toThrow("missing keys: 'constructor'");
+    expect(odd.loadStateDict({}, { strict: false })).toEqual({
+      missingKeys: ['constructor'],
+      unexpectedKeys: [],
+    });
+    expect([...odd.w.dataSync()]).toEqual([1, 1]);
+    odd.dispose();
+  });
+
   it('dispose() frees every variable', () => {
     const before = tf.memory().numTensors;
     const tagger = new Tagger();

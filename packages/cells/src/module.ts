@@ -81,18 +81,24 @@ export abstract class Module {
 
   /**
    * Copies `dict`'s tensors into the parameters of the same names. Everything is checked before
-   * anything is assigned: a refused dict leaves the module as it was. The dict's tensors stay
-   * the caller's.
+   * anything is assigned (every value a live tensor of the parameter's shape and dtype, and with
+   * `strict`, the keys): a refused dict leaves the module as it was. Non-finite values are loaded
+   * as they are, as in PyTorch. The dict's tensors stay the caller's.
    *
-   * @throws listing every missing key, unexpected key and wrong shape at once.
+   * @throws listing every missing key, unexpected key, wrong value, shape and dtype at once.
    */
   loadStateDict(
     dict: Record<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (dict === null || typeof dict !== 'object' || Array.isArray(dict)) {
+      throw new Error(`${where}: dict must be an object of tensors by name, got ${kindOf(dict)}`);
+    }
     const strict = options.strict ?? true;
     const parameters = new Map(this.namedParameters());
-    const missingKeys = [...parameters.keys()].filter((name) => !(name in dict));
+    // Own keys only: `'constructor' in {}` is true.
+    const missingKeys = [...parameters.keys()].filter((name) => !Object.hasOwn(dict, name));
     const unexpectedKeys = Object.keys(dict).filter((name) => !parameters.has(name));
     const problems: string[] = [];
     if (strict && missingKeys.length > 0) {
@@ -101,26 +107,20 @@ export abstract class Module {
     if (strict && unexpectedKeys.length > 0) {
       problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
     }
+    // Each value is read once, so what is assigned below is exactly what was checked here.
+    const assignments: Array<[Variable, Tensor]> = [];
     for (const [name, variable] of parameters) {
-      const given = dict[name];
-      if (given === undefined) continue;
-      if (!tf.util.arraysEqual(given.shape, variable.shape)) {
-        problems.push(
-          `'${name}' has shape ${formatShape(given.shape)}, the module expects ${formatShape(variable.shape)}`,
-        );
-      } else if (given.dtype !== 'float32') {
-        problems.push(`'${name}' has dtype ${given.dtype}, the module expects float32`);
-      }
+      if (!Object.hasOwn(dict, name)) continue;
+      const given: unknown = dict[name];
+      const problem = valueProblem(given, variable);
+      if (problem !== undefined) problems.push(`'${name}' ${problem}`);
+      else assignments.push([variable, given as Tensor]);
     }
     if (problems.length > 0) {
-      throw new Error(
-        `${this.constructor.name}.loadStateDict: refused, nothing was loaded.\n  ${problems.join('\n  ')}`,
-      );
+      throw new Error(`${where}: refused, nothing was loaded.\n  ${problems.join('\n  ')}`);
     }
-    for (const [name, variable] of parameters) {
-      const given = dict[name];
-      if (given !== undefined) variable.assign(given);
-    }
+    // Cannot throw: every check `assign` makes (live, dtype, shape) has passed above.
+    for (const [variable, given] of assignments) variable.assign(given);
     return { missingKeys, unexpectedKeys };
   }
 
@@ -143,4 +143,26 @@ export abstract class Module {
     this.ownParameters.clear();
     this.children.clear();
   }
+}
+
+/** Why `given` cannot be loaded into `variable`, or `undefined` when it can. */
+function valueProblem(given: unknown, variable: Variable): string | undefined {
+  if (!(given instanceof tf.Tensor)) return `must be a tf.Tensor, got ${kindOf(given)}`;
+  // A disposed tensor still has its shape and dtype, but assigning it leaves the variable unreadable.
+  if (given.isDisposed) return 'is a disposed tensor';
+  if (!tf.util.arraysEqual(given.shape, variable.shape)) {
+    return `has shape ${formatShape(given.shape)}, the module expects ${formatShape(variable.shape)}`;
+  }
+  if (given.dtype !== variable.dtype) {
+    return `has dtype ${given.dtype}, the module expects ${variable.dtype}`;
+  }
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return typeof value;
+  const name: unknown = value.constructor?.name;
+  return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
 }
