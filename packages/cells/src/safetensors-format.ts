@@ -137,24 +137,38 @@ function readEntry(name: string, raw: unknown, dataLength: number): SafetensorsE
     refuse(
       `${where} ends at byte ${end}, past the data section's ${dataLength} bytes (file truncated?)`,
     );
-  const itemSize = BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
-  // Multiply with a cap, so a hostile shape cannot overflow into a plausible size.
-  let expectedBytes = itemSize;
-  for (const dim of shape as number[]) {
-    expectedBytes *= dim;
-    if (expectedBytes > dataLength) break;
-  }
-  if (expectedBytes !== end - begin) {
+  const needed = byteLength(BYTES_PER_ELEMENT[dtype as SafetensorsDtype], shape as number[]);
+  if (needed !== end - begin) {
+    const needs = Number.isFinite(needed) ? `${needed} bytes` : 'over 2^53 bytes';
     refuse(
-      `${where} of dtype ${dtype} and shape [${shape}] needs ${expectedBytes} bytes, its offsets span ${end - begin}`,
+      `${where} of dtype ${dtype} and shape [${shape}] needs ${needs}, its offsets span ${end - begin}`,
     );
   }
   return { dtype: dtype as SafetensorsDtype, shape: shape as number[], dataOffsets: [begin, end] };
 }
 
+/**
+ * Bytes a tensor of `shape` needs, exact up to 2^53 and `Infinity` past it, so a hostile shape
+ * cannot overflow into a plausible size. A 0 anywhere makes the size 0, even after dimensions
+ * whose product is past the cap.
+ */
+function byteLength(itemSize: number, shape: readonly number[]): number {
+  if (shape.includes(0)) return 0;
+  let bytes = itemSize;
+  for (const dim of shape) {
+    bytes *= dim;
+    if (bytes > Number.MAX_SAFE_INTEGER) return Number.POSITIVE_INFINITY; // dims ≥ 1: only grows
+  }
+  return bytes;
+}
+
 /** The data section must be exactly covered by the tensors: no overlaps, no gaps, nothing after. */
 function checkLayout(tensors: Record<string, SafetensorsEntry>, dataLength: number): void {
-  const ordered = Object.entries(tensors).sort((a, b) => a[1].dataOffsets[0] - b[1].dataOffsets[0]);
+  // By begin, then end: an empty tensor at [4, 4] comes before the one at [4, 8], whatever the
+  // order of the header.
+  const ordered = Object.entries(tensors).sort(
+    ([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1],
+  );
   let position = 0;
   let previous = '';
   for (const [name, { dataOffsets }] of ordered) {

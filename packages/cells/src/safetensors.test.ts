@@ -133,6 +133,38 @@ describe('encodeSafetensors', () => {
     source.dispose();
   });
 
+  it('round-trips zero-size tensors, whatever the place of the 0', async () => {
+    const shapes = { a: [0], b: [3, 0], c: [2, 0, 5], d: [0, 4] };
+    await expectNoLeaks(() => {
+      const record = Object.fromEntries(
+        Object.entries(shapes).map(([name, shape]) => [name, tf.zeros(shape)]),
+      );
+      record.e = tf.tensor([1, 2], [2], 'int32');
+      const back = decodeSafetensors(encodeSafetensors(record));
+      expect(Object.fromEntries(Object.entries(back).map(([n, t]) => [n, t.shape]))).toEqual({
+        ...shapes,
+        e: [2],
+      });
+      expect(back.e!.arraySync()).toEqual([1, 2]);
+      tf.dispose([...Object.values(record), ...Object.values(back)]);
+    });
+  });
+
+  it('accepts an empty tensor listed after the tensor that starts where it does', async () => {
+    const bytes = fileOf(
+      {
+        a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+        empty: { dtype: 'F32', shape: [0], data_offsets: [0, 0] },
+      },
+      new Uint8Array(new Float32Array([5]).buffer),
+    );
+    await expectNoLeaks(() => {
+      const dict = decodeSafetensors(bytes);
+      expect([dict.a!.arraySync(), dict.empty!.shape]).toEqual([[5], [0]]);
+      tf.dispose(Object.values(dict));
+    });
+  });
+
   it('refuses dtypes the format cannot hold here', () => {
     const flags = tf.tensor([true, false], undefined, 'bool');
     expect(() => encodeSafetensors({ flags })).toThrow(
