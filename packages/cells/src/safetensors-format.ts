@@ -3,23 +3,35 @@
  *   8 bytes   little-endian u64 N, the header's length
  *   N bytes   UTF-8 JSON: { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: {…} }
  *   rest      the tensors' bytes, little-endian, offsets relative to here, no gaps, no overlaps
- * This file knows bytes and typed arrays only; `safetensors.ts` makes tfjs tensors of them.
+ * This file knows dtypes, bytes and typed arrays; `safetensors-header.ts` reads and checks the
+ * header, `safetensors.ts` makes tfjs tensors of it all.
  */
 import { bfloat16ToFloat, halfToFloat } from './half-precision';
 
 /** The dtypes this package reads and writes. */
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
 
-const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = {
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  I64: 8,
-};
+// A Map, not an object: a dtype read from a file may be `toString` or `__proto__`.
+const BYTES_PER_ELEMENT = new Map<SafetensorsDtype, number>([
+  ['F32', 4],
+  ['F16', 2],
+  ['BF16', 2],
+  ['I32', 4],
+  ['I64', 8],
+]);
+
+export const SUPPORTED_DTYPES: readonly SafetensorsDtype[] = [...BYTES_PER_ELEMENT.keys()];
+
+export function isSupportedDtype(name: string): name is SafetensorsDtype {
+  return BYTES_PER_ELEMENT.has(name as SafetensorsDtype);
+}
+
+export function bytesPerElement(dtype: SafetensorsDtype): number {
+  return BYTES_PER_ELEMENT.get(dtype)!;
+}
 
 /** Dtypes of the format that exist but are refused by name. */
-const KNOWN_UNSUPPORTED = [
+export const KNOWN_UNSUPPORTED = [
   'F64',
   'F8_E4M3',
   'F8_E5M2',
@@ -44,144 +56,37 @@ export interface SafetensorsEntry {
 }
 
 export interface SafetensorsHeader {
-  tensors: Record<string, SafetensorsEntry>;
+  /** In the header's order, by name (names come from the file: a Map keeps `__proto__` a name). */
+  tensors: Map<string, SafetensorsEntry>;
   metadata: Record<string, string>;
   /** Where the data section starts in the file: 8 + N. */
   dataStart: number;
 }
 
-function refuse(message: string): never {
+export function refuse(message: string): never {
   throw new Error(`safetensors: ${message}`);
 }
 
-function isNonNegativeInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/** At most 64 characters of `text`: a message must not carry a 100 MB name from a file. */
+export function short(text: string): string {
+  return text.length <= 64 ? text : `${text.slice(0, 64)}… (${text.length} characters)`;
 }
 
-/** Reads and checks the header of `bytes`; every problem is an `Error` naming what is wrong. */
-export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  if (bytes.length < 8)
-    refuse(`file is truncated: ${bytes.length} bytes, the 8-byte header length is missing`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const low = view.getUint32(0, true);
-  const high = view.getUint32(4, true);
-  const headerLength = high * 2 ** 32 + low;
-  if (headerLength > MAX_HEADER_BYTES)
-    refuse(`header length ${headerLength} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
-  if (headerLength > bytes.length - 8) {
-    refuse(
-      `header length ${headerLength} runs past the end of the file (${bytes.length - 8} bytes follow)`,
-    );
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
-  } catch {
-    refuse('header is not valid UTF-8');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    refuse(`header is not valid JSON (${(error as Error).message})`);
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    refuse('header must be a JSON object');
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
-  const tensors: Record<string, SafetensorsEntry> = {};
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = readMetadata(raw);
-    } else {
-      tensors[name] = readEntry(name, raw, dataLength);
-    }
-  }
-  checkLayout(tensors, dataLength);
-  return { tensors, metadata, dataStart };
-}
-
-function readMetadata(raw: unknown): Record<string, string> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    refuse('__metadata__ must be an object of strings');
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof value !== 'string')
-      refuse(`__metadata__.${key} must be a string, got ${typeof value}`);
-  }
-  return { ...(raw as Record<string, string>) };
-}
-
-function readEntry(name: string, raw: unknown, dataLength: number): SafetensorsEntry {
-  const where = `tensor '${name}'`;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    refuse(`${where} must be an object`);
-  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string') refuse(`${where} has no dtype`);
-  if (!(dtype in BYTES_PER_ELEMENT)) {
-    const supported = Object.keys(BYTES_PER_ELEMENT).join(', ');
-    const known = KNOWN_UNSUPPORTED.includes(dtype) ? 'not supported' : 'not a safetensors dtype';
-    refuse(`${where} has dtype ${dtype}, which is ${known} (supported: ${supported})`);
-  }
-  if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
-    refuse(
-      `${where} has shape ${JSON.stringify(shape)}, expected an array of non-negative integers`,
-    );
-  }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
-    refuse(`${where} has data_offsets ${JSON.stringify(offsets)}, expected [begin, end]`);
-  }
-  const [begin, end] = offsets as [number, number];
-  if (begin > end) refuse(`${where} has data_offsets [${begin}, ${end}] with begin after end`);
-  if (end > dataLength)
-    refuse(
-      `${where} ends at byte ${end}, past the data section's ${dataLength} bytes (file truncated?)`,
-    );
-  const needed = byteLength(BYTES_PER_ELEMENT[dtype as SafetensorsDtype], shape as number[]);
-  if (needed !== end - begin) {
-    const needs = Number.isFinite(needed) ? `${needed} bytes` : 'over 2^53 bytes';
-    refuse(
-      `${where} of dtype ${dtype} and shape [${shape}] needs ${needs}, its offsets span ${end - begin}`,
-    );
-  }
-  return { dtype: dtype as SafetensorsDtype, shape: shape as number[], dataOffsets: [begin, end] };
+export function quote(name: string): string {
+  return `'${short(name)}'`;
 }
 
 /**
- * Bytes a tensor of `shape` needs, exact up to 2^53 and `Infinity` past it, so a hostile shape
- * cannot overflow into a plausible size. A 0 anywhere makes the size 0, even after dimensions
- * whose product is past the cap.
+ * `record[name] = value` as an own, enumerable property, even for `__proto__`, whose plain
+ * assignment would replace the record's prototype instead of adding a key.
  */
-function byteLength(itemSize: number, shape: readonly number[]): number {
-  if (shape.includes(0)) return 0;
-  let bytes = itemSize;
-  for (const dim of shape) {
-    bytes *= dim;
-    if (bytes > Number.MAX_SAFE_INTEGER) return Number.POSITIVE_INFINITY; // dims ≥ 1: only grows
-  }
-  return bytes;
-}
-
-/** The data section must be exactly covered by the tensors: no overlaps, no gaps, nothing after. */
-function checkLayout(tensors: Record<string, SafetensorsEntry>, dataLength: number): void {
-  // By begin, then end: an empty tensor at [4, 4] comes before the one at [4, 8], whatever the
-  // order of the header.
-  const ordered = Object.entries(tensors).sort(
-    ([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1],
-  );
-  let position = 0;
-  let previous = '';
-  for (const [name, { dataOffsets }] of ordered) {
-    const [begin, end] = dataOffsets;
-    if (begin < position)
-      refuse(`tensor '${name}' at bytes [${begin}, ${end}) overlaps tensor '${previous}'`);
-    if (begin > position)
-      refuse(`data section has a gap at bytes [${position}, ${begin}) before tensor '${name}'`);
-    position = end;
-    previous = name;
-  }
-  if (position !== dataLength)
-    refuse(`data section has ${dataLength - position} bytes after the last tensor`);
+export function defineEntry<T>(record: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(record, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -207,11 +112,11 @@ export function readEntryValues(
   bytes: Uint8Array,
   header: SafetensorsHeader,
   name: string,
+  entry: SafetensorsEntry,
 ): Float32Array | Int32Array {
-  const entry = header.tensors[name]!;
   const buffer = copyBytes(bytes, header, entry);
   const view = new DataView(buffer);
-  const count = buffer.byteLength / BYTES_PER_ELEMENT[entry.dtype];
+  const count = buffer.byteLength / bytesPerElement(entry.dtype);
   switch (entry.dtype) {
     case 'F32':
       return littleEndianHost
@@ -231,18 +136,37 @@ export function readEntryValues(
       );
     case 'I64': {
       const values = new Int32Array(count);
-      for (let i = 0; i < count; i++) {
-        const value = view.getBigInt64(i * 8, true);
-        if (value > 2147483647n || value < -2147483648n) {
-          refuse(
-            `tensor '${name}' (I64) holds ${value} at index ${i}, outside int32, the widest integer tfjs has`,
-          );
-        }
-        values[i] = Number(value);
-      }
+      for (let i = 0; i < count; i++) values[i] = int64AsInt32(view, i, name);
       return values;
     }
   }
+}
+
+/**
+ * Refuses the file if `entry` holds a value tfjs cannot: an I64 outside int32 (tfjs has no
+ * int64). Reads the file in place and allocates nothing, so every entry can be checked before
+ * the first tensor is made.
+ */
+export function checkEntryValues(
+  bytes: Uint8Array,
+  header: SafetensorsHeader,
+  name: string,
+  entry: SafetensorsEntry,
+): void {
+  if (entry.dtype !== 'I64') return;
+  const [begin, end] = entry.dataOffsets;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataStart + begin, end - begin);
+  for (let i = 0; i < view.byteLength / 8; i++) int64AsInt32(view, i, name);
+}
+
+function int64AsInt32(view: DataView, index: number, name: string): number {
+  const value = view.getBigInt64(index * 8, true);
+  if (value > 2147483647n || value < -2147483648n) {
+    refuse(
+      `tensor ${quote(name)} (I64) holds ${value} at index ${index}, outside int32, the widest integer tfjs has`,
+    );
+  }
+  return Number(value);
 }
 
 /** One tensor to write: its dtype in the file, shape and raw little-endian bytes. */
@@ -252,18 +176,21 @@ export interface SafetensorsWriteEntry {
   data: Uint8Array;
 }
 
-/** Lays out a file: header padded with spaces to 8 bytes (as the reference writer does), then data. */
+/**
+ * Lays out a file: header padded with spaces to 8 bytes (as the reference writer does), then
+ * data, in name order. `entries` must not hold `__metadata__`, the format's name for `metadata`.
+ */
 export function writeSafetensors(
-  entries: Record<string, SafetensorsWriteEntry>,
+  entries: Map<string, SafetensorsWriteEntry>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  const names = Object.keys(entries).sort();
+  const names = [...entries.keys()].sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
-    const { dtype, shape, data } = entries[name]!;
-    header[name] = { dtype, shape, data_offsets: [offset, offset + data.byteLength] };
+    const { dtype, shape, data } = entries.get(name)!;
+    defineEntry(header, name, { dtype, shape, data_offsets: [offset, offset + data.byteLength] });
     offset += data.byteLength;
   }
   let headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -278,8 +205,9 @@ export function writeSafetensors(
   file.set(headerBytes, 8);
   let position = 8 + headerBytes.length;
   for (const name of names) {
-    file.set(entries[name]!.data, position);
-    position += entries[name]!.data.byteLength;
+    const { data } = entries.get(name)!;
+    file.set(data, position);
+    position += data.byteLength;
   }
   return file;
 }
