@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { columnSums, product } from './wasm-matmul';
+import { columnSums, product } from './matrix-product';
 
 /*
  * Matrix products whose gradients avoid transposed matmuls. tfjs differentiates a @ b with

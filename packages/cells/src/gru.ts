@@ -1,9 +1,12 @@
-import type { Tensor3D } from '@tensorflow/tfjs-core';
-import { type GRUGate, gruStep } from './gru-step';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { GRUGate } from './gru-step';
 import {
   type RecurrentForwardOptions,
   RecurrentLayer,
   type RecurrentLayerOptions,
+  type RecurrentState,
+  type RecurrentStepOptions,
+  type RecurrentStepOutput,
   type RecurrentTrace,
 } from './recurrent-layer';
 
@@ -27,18 +30,7 @@ export interface GRUOutput {
  */
 export class GRU extends RecurrentLayer<GRUGate> {
   constructor(options: GRUOptions) {
-    super(
-      {
-        name: 'GRU',
-        gateCount: 3,
-        recurrentBiasInStep: true,
-        fused: { kind: 'gru' },
-        hasCellState: false,
-        projSize: 0,
-        step: (xGates, hGates, state) => gruStep(xGates, hGates, state),
-      },
-      options,
-    );
+    super({ name: 'GRU', kind: 'gru', nonlinearity: 'tanh', projSize: 0 }, options);
   }
 
   /**
@@ -47,5 +39,17 @@ export class GRU extends RecurrentLayer<GRUGate> {
    */
   forward(x: Tensor3D, options: RecurrentForwardOptions = {}): GRUOutput {
     return this.runLayers('GRU.forward', x, options) as GRUOutput;
+  }
+
+  /**
+   * One time step of every layer (decoding): x `[B, inputSize]`, state `h` `[L, B, H]` (zeros
+   * when omitted) → output `[B, H]`, hN `[L, B, H]`.
+   */
+  step(
+    x: Tensor2D,
+    state?: RecurrentState,
+    options: RecurrentStepOptions = {},
+  ): RecurrentStepOutput {
+    return this.stepLayers('GRU.step', x, state, options);
   }
 }

@@ -1,9 +1,12 @@
-import type { Tensor3D } from '@tensorflow/tfjs-core';
-import { type LSTMGate, lstmStep } from './lstm-step';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { LSTMGate } from './lstm-step';
 import {
   type RecurrentForwardOptions,
   RecurrentLayer,
   type RecurrentLayerOptions,
+  type RecurrentState,
+  type RecurrentStepOptions,
+  type RecurrentStepOutput,
   type RecurrentTrace,
 } from './recurrent-layer';
 
@@ -15,6 +18,12 @@ export interface LSTMOptions extends RecurrentLayerOptions {
 export interface LSTMForwardOptions extends RecurrentForwardOptions {
   /** Initial cell state `[numLayers * numDirections, B, hiddenSize]`; zeros when omitted. */
   c0?: Tensor3D;
+}
+
+/** What `LSTM.step` returns. */
+export interface LSTMStepOutput extends RecurrentStepOutput {
+  /** `[numLayers, B, hiddenSize]` */
+  cN: Tensor3D;
 }
 
 export interface LSTMOutput {
@@ -40,18 +49,7 @@ export class LSTM extends RecurrentLayer<LSTMGate> {
 
   constructor(options: LSTMOptions) {
     const projSize = options?.projSize ?? 0;
-    super(
-      {
-        name: 'LSTM',
-        gateCount: 4,
-        recurrentBiasInStep: false,
-        fused: { kind: 'lstm' },
-        hasCellState: true,
-        projSize,
-        step: (xGates, hGates, state, weights) => lstmStep(xGates, hGates, state, weights.weightHr),
-      },
-      options,
-    );
+    super({ name: 'LSTM', kind: 'lstm', nonlinearity: 'tanh', projSize }, options);
     this.projSize = projSize;
   }
 
@@ -62,5 +60,13 @@ export class LSTM extends RecurrentLayer<LSTMGate> {
    */
   forward(x: Tensor3D, options: LSTMForwardOptions = {}): LSTMOutput {
     return this.runLayers('LSTM.forward', x, options) as LSTMOutput;
+  }
+
+  /**
+   * One time step of every layer (decoding): x `[B, inputSize]`, state `h` `[L, B, Hout]` and
+   * `c` `[L, B, H]` (zeros when omitted) → output `[B, Hout]`, hN `[L, B, Hout]`, cN `[L, B, H]`.
+   */
+  step(x: Tensor2D, state?: RecurrentState, options: RecurrentStepOptions = {}): LSTMStepOutput {
+    return this.stepLayers('LSTM.step', x, state, options) as LSTMStepOutput;
   }
 }

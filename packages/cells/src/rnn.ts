@@ -1,11 +1,14 @@
-import type { Tensor3D } from '@tensorflow/tfjs-core';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import {
   type RecurrentForwardOptions,
   RecurrentLayer,
   type RecurrentLayerOptions,
+  type RecurrentState,
+  type RecurrentStepOptions,
+  type RecurrentStepOutput,
   type RecurrentTrace,
 } from './recurrent-layer';
-import { type Nonlinearity, rnnStep } from './rnn-step';
+import type { Nonlinearity } from './rnn-step';
 
 export interface RNNOptions extends RecurrentLayerOptions {
   /** `'tanh'` (default, as in PyTorch) or `'relu'`. */
@@ -30,18 +33,7 @@ export class RNN extends RecurrentLayer<never> {
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new Error(`new RNN: nonlinearity must be 'tanh' or 'relu', got '${nonlinearity}'`);
     }
-    super(
-      {
-        name: 'RNN',
-        gateCount: 1,
-        recurrentBiasInStep: false,
-        fused: { kind: 'rnn', nonlinearity },
-        hasCellState: false,
-        projSize: 0,
-        step: (xGates, hGates, state) => rnnStep(xGates, hGates, state, nonlinearity),
-      },
-      options,
-    );
+    super({ name: 'RNN', kind: 'rnn', nonlinearity: nonlinearity, projSize: 0 }, options);
     this.nonlinearity = nonlinearity;
   }
 
@@ -51,5 +43,17 @@ export class RNN extends RecurrentLayer<never> {
    */
   forward(x: Tensor3D, options: RecurrentForwardOptions = {}): RNNOutput {
     return this.runLayers('RNN.forward', x, options) as RNNOutput;
+  }
+
+  /**
+   * One time step of every layer (decoding): x `[B, inputSize]`, state `h` `[L, B, H]` (zeros
+   * when omitted) → output `[B, H]`, hN `[L, B, H]`.
+   */
+  step(
+    x: Tensor2D,
+    state?: RecurrentState,
+    options: RecurrentStepOptions = {},
+  ): RecurrentStepOutput {
+    return this.stepLayers('RNN.step', x, state, options);
   }
 }

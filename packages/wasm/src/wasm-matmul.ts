@@ -1,6 +1,6 @@
+import { transposedWeight } from '@gated/cells';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { transposedWeight } from './transposed-weights';
 import {
   gatedWasm,
   gatedWasmReady,

@@ -1,16 +1,9 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
 import { activeTape } from './gradient-tape';
 import { gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
-import {
-  PARTS,
-  POOL_DATA,
-  type Pool,
-  reserveBytes,
-  runPoolJob,
-  threadPool,
-  useThreads,
-} from './wasm-threads';
+import { PARTS, POOL_DATA, type Pool, reserveBytes, runPoolJob, threadPool } from './wasm-threads';
 
 /*
  * One direction of an LSTM, GRU or Elman RNN layer on two threads (Node, wasm backend), input
@@ -116,7 +109,7 @@ interface Sizes {
 }
 
 /** A forward's data in the pool: float offsets of its areas (0: absent). */
-interface Slot {
+export interface Slot {
   sizes: Sizes;
   at: Record<string, number>;
   end: number;
@@ -127,8 +120,7 @@ interface Slot {
   inputGradDone: boolean;
 }
 
-const slots = new Map<number, Slot>();
-let nextSlot = 1;
+const slots = state.slots;
 
 /** Areas of a forward's record and their floats; 0 floats: not there. */
 function recordAreas(s: Sizes): [string, number][] {
@@ -256,7 +248,7 @@ function forwardRecord(
   backend: WasmBackend,
   inputs: KernelArgs['inputs'],
   sizes: Sizes,
-  id = nextSlot++,
+  id = state.nextSlot++,
 ): Slot {
   const areas = recordAreas(sizes);
   const floats = areas.reduce((sum, [, n]) => sum + align(n), 0);
@@ -313,7 +305,7 @@ function sequenceKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[]
   const a = attrs as SequenceAttrs;
   const p = requirePool();
   const sizes = sizesOf(inputs, a, a.training);
-  const id = nextSlot++;
+  const id = state.nextSlot++;
   const { at } = forwardRecord(p, backend, inputs, sizes, id);
   const { T, B, H } = sizes;
   const results = [
@@ -386,12 +378,9 @@ function requirePool(): Pool {
   return p;
 }
 
-let gradientsRegistered = false;
-
 /** The gradient of the three sequence kernels: one GatedSequenceGrad call per input asked for. */
 function registerGradients(): void {
-  if (gradientsRegistered) return;
-  gradientsRegistered = true;
+  if (tf.getGradient(KERNELS.lstm)) return;
   for (const kind of ['lstm', 'gru', 'rnn'] as const) {
     const outputs = kind === 'lstm' ? 3 : 2; // then the handle
     tf.registerGradient({
@@ -424,12 +413,9 @@ function registerGradients(): void {
   }
 }
 
-/**
- * Whether a recurrent direction of these sizes runs on the two-thread pool now: wasm backend,
- * our kernels and the pool available, and enough work to pay for the hand-offs (useThreads).
- */
-export function onThreads(steps: number, batch: number, hidden: number): boolean {
-  if (!useThreads(steps, batch, hidden)) return false;
+/** Whether the pool runs now: our kernels attached to the wasm heap and the worker up. */
+export function threadedKernelsReady(): boolean {
+  if (!threadPool()) return false;
   const ready = gatedWasmReady({
     [KERNELS.lstm]: sequenceKernel as unknown as tf.KernelFunc,
     [KERNELS.gru]: sequenceKernel as unknown as tf.KernelFunc,
@@ -460,7 +446,7 @@ export interface ThreadedInputs {
 }
 
 /**
- * Runs one LSTM, GRU or Elman RNN direction on the pool (check onThreads first); differentiable when
+ * Runs one LSTM, GRU or Elman RNN direction on the pool (check threadedKernelsReady first); differentiable when
  * `training` (a gradient computation is recording).
  *
  * @returns output `[T, B, H]`, h and (LSTM) c `[B, H]`

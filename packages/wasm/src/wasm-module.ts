@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
 import { RECURRENCE_WASM, RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 
 /*
- * Our WebAssembly module (wasm/recurrence.c), attached to the heap of tfjs-backend-wasm so that
- * its kernels read and write tfjs tensors in place. Set GATED_WASM_KERNELS=off in the
- * environment, or `tf.env().set('GATED_WASM_KERNELS', false)`, to run the op-by-op paths
- * instead (for comparison; the results agree to float rounding).
+ * Our WebAssembly module (wasm/*.c), attached to the heap of tfjs-backend-wasm so that its
+ * kernels read and write tfjs tensors in place.
  */
-
-const FLAG = 'GATED_WASM_KERNELS';
-
-tf.env().registerFlag(
-  FLAG,
-  () => !(typeof process !== 'undefined' && process.env?.[FLAG] === 'off'),
-);
 
 /** The module's exports: every pointer is a byte offset into the tfjs heap. */
 export interface GatedWasm {
@@ -43,11 +35,9 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
-const attached = new WeakMap<object, GatedWasm | null>();
-
 /** The module bound to this backend's heap, or null when that heap cannot be reached. */
 export function gatedWasm(backend: WasmBackend): GatedWasm | null {
-  const known = attached.get(backend.wasm);
+  const known = state.modules.get(backend.wasm);
   if (known !== undefined) return known;
   let result: GatedWasm | null = null;
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
@@ -64,7 +54,7 @@ export function gatedWasm(backend: WasmBackend): GatedWasm | null {
       result = null; // e.g. synchronous compilation refused on a browser's main thread
     }
   }
-  attached.set(backend.wasm, result);
+  state.modules.set(backend.wasm, result);
   return result;
 }
 
@@ -75,18 +65,16 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const registered = new Set<string>();
-
 /**
- * Whether our wasm kernels can run now: the active backend is wasm, the flag is on and the module
+ * Whether our wasm kernels can run now: installed, the active backend is wasm and the module
  * attached to the backend's heap. Registers `kernels` (name → function) for wasm on first use.
  */
 export function gatedWasmReady(kernels: Record<string, tf.KernelFunc>): boolean {
-  if (tf.getBackend() !== 'wasm' || !tf.env().getBool(FLAG)) return false;
+  if (!state.installed || tf.getBackend() !== 'wasm') return false;
   if (!gatedWasm(tf.backend() as unknown as WasmBackend)) return false;
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
-    if (registered.has(kernelName)) continue;
-    registered.add(kernelName);
+    if (state.kernels.has(kernelName) || tf.getKernel(kernelName, 'wasm')) continue;
+    state.kernels.add(kernelName);
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
   return true;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
 import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
@@ -9,17 +9,9 @@ import { decodeBase64 } from './wasm-module';
  * Atomics.wait calls between jobs: every 1 ms just after a job, every 20 ms once idle). A job is
  * a few int32 words (the J_ enum of wasm/recurrence.c) that both threads run, each its own part,
  * meeting at barriers inside the module (pool_part); threaded-recurrence.ts lays out the jobs
- * and their data. GATED_WASM_THREADS=off in the environment, or
- * `tf.env().set('GATED_WASM_THREADS', false)`, keeps everything on one thread.
+ * and their data; threaded-engine.ts decides which directions come here.
  */
 
-const FLAG = 'GATED_WASM_THREADS';
-tf.env().registerFlag(
-  FLAG,
-  () => !(typeof process !== 'undefined' && process.env?.[FLAG] === 'off'),
-);
-
-/** Threads a job is split between. */
 export const PARTS = 2;
 // Shared-memory layout: control words, the job, then the data.
 const CONTROL = 0; // [posted job, finished job, worker ready]
@@ -43,12 +35,9 @@ export interface Pool {
   posted: number;
 }
 
-let pool: Pool | null | undefined;
-let parallelRuns = 0;
-
 /** How many jobs ran on the thread pool (for tests). */
 export function parallelRunCount(): number {
-  return parallelRuns;
+  return state.poolJobs;
 }
 
 // The worker re-reads the control words through a fresh view of the (possibly grown) memory each
@@ -81,8 +70,8 @@ type NodeProcess = { getBuiltinModule?: (name: string) => unknown };
 
 /** The pool, started on first use; null where it cannot run (browsers, one core, no threads). */
 export function threadPool(): Pool | null {
-  if (pool !== undefined) return pool;
-  pool = null;
+  if (state.pool !== undefined) return state.pool;
+  state.pool = null;
   try {
     const load = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule;
     if (typeof load !== 'function' || typeof SharedArrayBuffer === 'undefined') return null;
@@ -101,15 +90,15 @@ export function threadPool(): Pool | null {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } });
     worker.unref();
     worker.on('error', () => {
-      pool = null; // a failed worker: later work stays on one thread
+      state.pool = null; // a failed worker: later work stays on one thread
     });
     const control = new Int32Array(memory.buffer, CONTROL, 4);
     if (Atomics.wait(control, 2, 0, READY_TIMEOUT_MS) === 'timed-out') return null;
-    pool = { memory, wasm, posted: 0 };
+    state.pool = { memory, wasm, posted: 0 };
   } catch {
-    pool = null;
+    state.pool = null;
   }
-  return pool;
+  return state.pool;
 }
 
 /** Grows the pool's memory to hold at least `bytes`. */
@@ -148,35 +137,21 @@ export function runPoolJob(p: Pool, words: Int32Array): void {
     const finished = Atomics.load(view, 1);
     if (finished === p.posted) break;
     if (performance.now() > deadline) {
-      pool = null;
+      state.pool = null;
       throw new Error('gated thread pool: the worker thread did not finish its part');
     }
     Atomics.wait(view, 1, finished, 1);
   }
   if (Atomics.load(new Int32Array(p.memory.buffer, JOB, words.length), words.length - 1) !== 0) {
-    pool = null;
+    state.pool = null;
     throw new Error('gated thread pool: a thread did not reach a step barrier');
   }
-  parallelRuns += 1;
+  state.poolJobs += 1;
 }
-
-/** T·B·H² from which the pool pays for its copies and hand-offs (B32 T50 H128: 2.6e7). */
-let minimumWork = 1 << 22;
 
 /** Sets the work threshold and returns the previous one (tests use small sizes). */
 export function setThreadsMinimumWork(work: number): number {
-  const previous = minimumWork;
-  minimumWork = work;
+  const previous = state.minimumWork;
+  state.minimumWork = work;
   return previous;
-}
-
-/** Whether a recurrent direction of this size goes to the pool. */
-export function useThreads(steps: number, batch: number, hidden: number): boolean {
-  return (
-    batch >= 4 &&
-    hidden >= 32 &&
-    steps * batch * hidden * hidden >= minimumWork &&
-    tf.env().getBool(FLAG) &&
-    threadPool() !== null
-  );
 }

@@ -1,156 +1,29 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { GRU, LSTM, RNN } from '@gated/cells';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { sliceFlat } from './flat-slice';
-import { GRU } from './gru';
-import { LSTM } from './lstm';
-import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
-import { RNN } from './rnn';
+import { forwardAndGradients, type Layer, maxDiff, onWasm, run } from '../test/kernel-runs';
+import { uninstallWasmKernels } from './install';
 import { dropThreadedSlots, keptSlotCount } from './threaded-recurrence';
-import { columnSums, product } from './wasm-matmul';
 import { parallelRunCount, setThreadsMinimumWork } from './wasm-threads';
 
-const FLAG = 'GATED_WASM_KERNELS';
-const onWasm = tf.getBackend() === 'wasm';
-const maxDiff = (a: Tensor, b: Tensor) =>
-  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
-
-afterEach(() => tf.env().set(FLAG, true));
-
-/** Runs `body` with our wasm kernels on or off, and the kernel names tfjs ran. */
-async function run<T>(kernels: boolean, body: () => T): Promise<{ value: T; names: string[] }> {
-  tf.env().set(FLAG, kernels);
-  let value: T | undefined;
-  const profile = await tf.profile(() => {
-    value = body();
-    return [] as unknown as tf.TensorContainer;
-  });
-  return { value: value as T, names: profile.kernelNames };
-}
-
-type Layer = LSTM | GRU | RNN;
-
-/** Outputs, final states and the gradients of every parameter and of x, as arrays. */
-function forwardAndGradients(layer: Layer, x: Tensor3D, lengths?: number[]): Float32Array[] {
-  return tf.tidy(() => {
-    const parameters = layer.parameters();
-    const loss = () => {
-      const result = layer.forward(x, lengths ? { lengths } : {}) as {
-        output: Tensor;
-        hN: Tensor;
-        cN?: Tensor;
-      };
-      // Weights on every output element so that each gradient path is exercised.
-      const weights = tf.linspace(-1, 1, result.output.size).reshape(result.output.shape);
-      let total = tf.add(tf.sum(tf.mul(result.output, weights)), tf.sum(tf.square(result.hN)));
-      if (result.cN) total = tf.add(total, tf.sum(tf.mul(result.cN, 0.5)));
-      return total as tf.Scalar;
-    };
-    const { grads } = tf.variableGrads(loss, parameters as tf.Variable[]);
-    const dx = tf.grad((input: Tensor) => {
-      const r = layer.forward(input as Tensor3D, lengths ? { lengths } : {});
-      return tf.sum(tf.square(r.output));
-    })(x);
-    const result = layer.forward(x, lengths ? { lengths } : {}) as {
-      output: Tensor;
-      hN: Tensor;
-      cN?: Tensor;
-    };
-    return [
-      result.output,
-      result.hN,
-      ...(result.cN ? [result.cN] : []),
-      dx,
-      ...Object.values(grads),
-    ].map((t) => t.dataSync() as Float32Array);
-  });
-}
-
-const cases: Array<{ name: string; make: () => Layer }> = [
-  { name: 'LSTM', make: () => new LSTM({ inputSize: 3, hiddenSize: 5, seed: 7 }) },
-  {
-    name: 'LSTM, 2 layers, bidirectional, H = 9',
-    make: () =>
-      new LSTM({ inputSize: 4, hiddenSize: 9, numLayers: 2, bidirectional: true, seed: 8 }),
-  },
-  { name: 'GRU', make: () => new GRU({ inputSize: 3, hiddenSize: 5, seed: 9 }) },
-  {
-    name: 'GRU, H = 12, batch first',
-    make: () => new GRU({ inputSize: 2, hiddenSize: 12, batchFirst: true, seed: 10 }),
-  },
-  { name: 'RNN tanh', make: () => new RNN({ inputSize: 3, hiddenSize: 7, seed: 11 }) },
-  {
-    name: 'RNN relu',
-    make: () => new RNN({ inputSize: 3, hiddenSize: 6, nonlinearity: 'relu', seed: 12 }),
-  },
-];
-
-describe.runIf(onWasm)('the wasm sequence kernels', () => {
-  for (const { name, make } of cases) {
-    // Batch 3 reads W_hh row by row in the kernel, batch 6 packs it into panels.
-    for (const lengths of [undefined, [5, 2, 1], [5, 2, 1, 4, 5, 3]]) {
-      const batch = lengths?.length ?? 3;
-      it(`${name}, batch ${batch}${lengths ? `, lengths ${lengths.join(' ')}` : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
-        const layer = make();
-        const shape: [number, number, number] = layer.batchFirst
-          ? [batch, 5, layer.inputSize]
-          : [5, batch, layer.inputSize];
-        const x = tf.randomNormal(shape, 0, 1, 'float32', 3) as Tensor3D;
-        await expectNoLeaks(async () => {
-          const fast = await run(true, () => forwardAndGradients(layer, x, lengths));
-          const slow = await run(false, () => forwardAndGradients(layer, x, lengths));
-          expect(fast.names).toContain('GatedRecurrenceForward');
-          expect(fast.names).toContain('GatedRecurrenceBackward');
-          expect(slow.names).not.toContain('GatedRecurrenceForward');
-          expect(fast.value.length).toBe(slow.value.length);
-          fast.value.forEach((values, k) => {
-            const reference = slow.value[k]!;
-            expect(values.length).toBe(reference.length);
-            let worst = 0;
-            for (let i = 0; i < values.length; i++)
-              worst = Math.max(worst, Math.abs(values[i]! - reference[i]!));
-            expect(worst, `result ${k}`).toBeLessThan(2e-6);
-          });
-        });
-        x.dispose();
-        layer.dispose();
-      });
-    }
-  }
-
-  it('inference keeps nothing for a backward pass and leaks nothing', async () => {
-    const lstm = new LSTM({ inputSize: 3, hiddenSize: 5, seed: 1 });
-    const x = tf.randomNormal([4, 2, 3], 0, 1, 'float32', 2) as Tensor3D;
-    await expectNoLeaks(() => {
-      const { output, hN, cN } = lstm.forward(x);
-      expect(output.shape).toEqual([4, 2, 5]);
-      tf.dispose([output, hN, cN]);
-    });
-    x.dispose();
-    lstm.dispose();
-  });
-});
+afterEach(() => uninstallWasmKernels());
 
 // The pool needs a second core; on one core the layers stay on one thread.
 describe.runIf(onWasm && availableParallelism() >= 2)(
   'recurrent layers on two threads (Node)',
   () => {
-    const THREADS = 'GATED_WASM_THREADS';
     /** Runs `body` with the pool on (for any size) or off, with the kernels tfjs ran. */
     async function onThreads<T>(threads: boolean, body: () => T) {
       const previous = setThreadsMinimumWork(0);
-      tf.env().set(THREADS, threads);
       const runs = parallelRunCount();
       try {
-        const { value, names } = await run(true, body);
+        const { value, names } = await run(true, body, threads ? 2 : 1);
         return { value, names, jobs: parallelRunCount() - runs };
       } finally {
         setThreadsMinimumWork(previous);
-        tf.env().set(THREADS, true);
       }
     }
     const expectClose = (actual: Float32Array[], expected: Float32Array[], tolerance: number) => {
@@ -350,68 +223,3 @@ describe.runIf(onWasm && availableParallelism() >= 2)(
     });
   },
 );
-
-describe.runIf(onWasm)('product on the wasm kernel', () => {
-  it('agrees with tf.matMul on odd shapes, with a transposed operand and a bias', async () => {
-    const a = tf.randomNormal([7, 13], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const b = tf.randomNormal([13, 11], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const w = tf.randomNormal([11, 13], 0, 1, 'float32', 3) as tf.Tensor2D;
-    const bias = tf.randomNormal([11], 0, 1, 'float32', 4);
-    await expectNoLeaks(async () => {
-      const plain = await run(true, () => product(a, b));
-      expect(plain.names).toEqual(['GatedMatMul']);
-      const reference = tf.matMul(a, b);
-      expect(maxDiff(plain.value, reference)).toBeLessThan(1e-5);
-      const withBias = product(a, w, { bTransposed: true, bias });
-      const expected = tf.tidy(() => tf.add(tf.matMul(a, w, false, true), bias));
-      expect(maxDiff(withBias, expected)).toBeLessThan(1e-5);
-      tf.dispose([plain.value, reference, withBias, expected]);
-    });
-    tf.dispose([a, b, w, bias]);
-  });
-
-  it('reads a transposed left operand in place: Σ_t dz_tᵀ x_t', async () => {
-    const dz = tf.randomNormal([9, 6], 0, 1, 'float32', 5) as tf.Tensor2D; // [K, M]
-    const x = tf.randomNormal([9, 11], 0, 1, 'float32', 6) as tf.Tensor2D; // [K, N]
-    await expectNoLeaks(() => {
-      const ours = product(dz, x, { aTransposed: true });
-      const expected = tf.matMul(dz, x, true, false);
-      expect(ours.shape).toEqual([6, 11]);
-      expect(maxDiff(ours, expected)).toBeLessThan(1e-5);
-      tf.dispose([ours, expected]);
-    });
-    tf.dispose([dz, x]);
-  });
-
-  it('sums columns as tf.sum over rows does, odd widths included', async () => {
-    const x = tf.randomNormal([13, 7], 0, 1, 'float32', 7) as tf.Tensor2D;
-    await expectNoLeaks(async () => {
-      const ours = await run(true, () => columnSums(x));
-      expect(ours.names).toEqual(['GatedColumnSums']);
-      const expected = tf.sum(x, 0);
-      expect(maxDiff(ours.value, expected)).toBeLessThan(1e-5);
-      tf.dispose([ours.value, expected]);
-    });
-    x.dispose();
-  });
-
-  it('slices a flat tensor, and its gradient pads back', async () => {
-    const x = tf.range(0, 10, 1, 'float32');
-    await expectNoLeaks(async () => {
-      const taken = await run(true, () => sliceFlat(x, 3, 4));
-      expect(taken.names).toContain('GatedFlatSlice'); // inside the custom-gradient scope
-      expect(Array.from(taken.value.dataSync())).toEqual([3, 4, 5, 6]);
-      const gradient = tf.grad((t: Tensor) => tf.sum(tf.mul(sliceFlat(t, 3, 4), 2)))(x);
-      expect(Array.from(gradient.dataSync())).toEqual([0, 0, 0, 2, 2, 2, 2, 0, 0, 0]);
-      tf.dispose([taken.value, gradient]);
-    });
-    x.dispose();
-  });
-});
-
-describe('the generated module', () => {
-  it('was built from the committed C source (run scripts/build-wasm.sh after editing it)', () => {
-    const source = readFileSync(new URL('../wasm/recurrence.c', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(RECURRENCE_SOURCE_SHA256);
-  });
-});

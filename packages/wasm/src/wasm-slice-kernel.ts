@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
 
 /**
  * Slice, Unpack (unstack) and SplitV kernels for the wasm backend that read their input in
  * place. tfjs-backend-wasm 4.x copies the whole input out of the wasm heap for every slice it
  * takes (`readSync`), so unstacking a [50, 32, 512] input projection takes 62 ms and each of 50
  * time-step slices 0.7 ms — the largest single cost of a recurrent loop. Results are identical;
- * only the copies are gone. Installed once, by the first op-by-op or traced recurrent forward on
- * wasm (the sequence kernels take no slices); other kernels and backends are untouched.
+ * only the copies are gone. Replaced only when asked (`replaceSliceKernels`): they speed up the
+ * op-by-op engines on wasm, which our sequence kernels do not need.
  */
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
@@ -15,11 +16,10 @@ interface WasmBackendLike {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
-let installed = false;
-
+/** Replaces tfjs-backend-wasm's Slice, Unpack and SplitV; only `installWasmKernels({ replaceSliceKernels: true })` calls it. */
 export function installWasmSliceKernels(): void {
-  if (installed || tf.getBackend() !== 'wasm') return;
-  installed = true;
+  if (state.sliceKernelsReplaced) return;
+  state.sliceKernelsReplaced = true;
   replace('Slice', (args, backend, x) => {
     const { begin, size } = args.attrs as unknown as {
       begin: number | number[];

@@ -1,0 +1,30 @@
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { transposedWeight } from './transposed-weights';
+
+/**
+ * `a · b + bias` on public tfjs ops (no gradient of its own: callers inside tf.customGrad only).
+ * Transposed operands are transposed explicitly first: tfjs-backend-wasm multiplies transposed
+ * operands 6–13× slower than a transpose followed by a plain product.
+ *
+ * @param a `[M, K]`, or `[K, M]` with `aTransposed`
+ * @param b `[K, N]`, or `[N, K]` with `bTransposed` (a weight in PyTorch's layout)
+ * @param bias `[N]`, added to every row
+ * @returns `[M, N]`
+ */
+export function product(
+  a: Tensor2D,
+  b: Tensor,
+  options: { aTransposed?: boolean; bTransposed?: boolean; bias?: Tensor } = {},
+): Tensor2D {
+  const { aTransposed = false, bTransposed = false, bias } = options;
+  const left = aTransposed ? (tf.transpose(a) as Tensor2D) : a;
+  const right = (bTransposed ? transposedWeight(b) : b) as Tensor2D;
+  const result = tf.matMul(left, right) as Tensor2D;
+  return bias ? (tf.add(result, bias) as Tensor2D) : result;
+}
+
+/** The sum of each column, `[M, N]` → `[N]`: the gradient of a bias added to every row. */
+export function columnSums(x: Tensor2D): Tensor {
+  return tf.sum(x, 0);
+}

@@ -1,0 +1,49 @@
+import type { Slot } from './threaded-recurrence';
+import type { GatedWasm } from './wasm-module';
+import type { Pool } from './wasm-threads';
+
+/** What `installWasmKernels` was asked for, once it succeeded. */
+export interface InstalledOptions {
+  /** Threads the pool may use (1: no pool). */
+  threads: number;
+}
+
+/**
+ * Everything the accelerator remembers between calls, in one place: nothing here is set at
+ * import time, and `uninstallWasmKernels` returns it to this initial state (but for the kernels
+ * and gradients registered with tfjs, which tfjs cannot forget, and which do nothing unless our
+ * engines call them).
+ */
+export interface AcceleratorState {
+  installed: InstalledOptions | undefined;
+  /** Takes each engine we registered out of @gated/cells' registry again. */
+  removeEngines: Array<() => void>;
+  /** Our module, instantiated on each backend heap it met (null: it could not attach there). */
+  modules: WeakMap<object, GatedWasm | null>;
+  /** Kernel names registered with tfjs for the wasm backend. */
+  kernels: Set<string>;
+  /** The Node thread pool: undefined until first asked for, null where it cannot run. */
+  pool: Pool | null | undefined;
+  /** Jobs run on the pool since install (tests count them). */
+  poolJobs: number;
+  /** T·B·H² from which a direction goes to the pool (B32 T50 H128: 2.6e7). */
+  minimumWork: number;
+  /** Forward records kept in the pool's memory for a backward that has not run yet. */
+  slots: Map<number, Slot>;
+  nextSlot: number;
+  /** Whether tfjs's Slice/Unpack/SplitV for wasm were replaced (only when asked). */
+  sliceKernelsReplaced: boolean;
+}
+
+export const state: AcceleratorState = {
+  installed: undefined,
+  removeEngines: [],
+  modules: new WeakMap(),
+  kernels: new Set(),
+  pool: undefined,
+  poolJobs: 0,
+  minimumWork: 1 << 22,
+  slots: new Map(),
+  nextSlot: 1,
+  sliceKernelsReplaced: false,
+};

@@ -1,0 +1,126 @@
+import { recurrenceEngineNames, registerRecurrenceEngine } from '@gated/cells';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
+import { threadedEngine } from './threaded-engine';
+import { wasmEngine } from './wasm-engine';
+import { installWasmSliceKernels } from './wasm-slice-kernel';
+import { PARTS, threadPool } from './wasm-threads';
+
+/** The tfjs release whose internals (the wasm backend's heap, engine state) the kernels use. */
+export const SUPPORTED_TFJS = '4.22.0';
+
+export interface WasmKernelsOptions {
+  /**
+   * Threads for the recurrent layers. Default `'auto'`: two in Node on a machine with two or more
+   * cores (unless GATED_WASM_THREADS=off is set in the environment), one elsewhere. 1 keeps
+   * everything on the calling thread.
+   */
+  threads?: number | 'auto';
+  /**
+   * Also replace tfjs-backend-wasm's Slice, Unpack and SplitV with kernels that copy only the
+   * slice (they speed up the op-by-op engines). Default `false`: tfjs's own kernels stay.
+   */
+  replaceSliceKernels?: boolean;
+}
+
+/** What `installWasmKernels` turned on. */
+export interface WasmKernelsStatus {
+  /** The tfjs-core version found (always SUPPORTED_TFJS once installed). */
+  tfjs: string;
+  /** WebAssembly SIMD, which the kernels need. */
+  simd: boolean;
+  /** Threads the recurrent layers run on. */
+  threads: number;
+  /** Why there are not more threads, when there are not. */
+  threadsNote?: string;
+  /** The recurrence engines in the order they are tried. */
+  engines: string[];
+}
+
+// The smallest module using SIMD: one function returning i8x16.splat(0).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11,
+]);
+
+/**
+ * Turns the accelerator on: checks the tfjs versions it was built for, registers its engines in
+ * front of @gated/cells' portable ones, and says what is active. Nothing happens at import time;
+ * no tfjs kernel is replaced unless `replaceSliceKernels` asks. Call again to change options.
+ *
+ * @example
+ * import '@tensorflow/tfjs-backend-wasm';
+ * await tf.setBackend('wasm');
+ * const status = await installWasmKernels(); // { simd: true, threads: 2, engines: ['wasm-threads', 'wasm', 'fused', 'reference'] … }
+ */
+export async function installWasmKernels(
+  options: WasmKernelsOptions = {},
+): Promise<WasmKernelsStatus> {
+  const where = 'installWasmKernels';
+  if (tf.version_core !== SUPPORTED_TFJS || version_wasm !== SUPPORTED_TFJS) {
+    throw new Error(
+      `${where}: built for @tensorflow/tfjs-core and tfjs-backend-wasm ${SUPPORTED_TFJS}, found tfjs-core ${tf.version_core} and tfjs-backend-wasm ${version_wasm}; install those versions, or run without the accelerator (@gated/cells works alone)`,
+    );
+  }
+  const requested = options.threads ?? 'auto';
+  if (requested !== 'auto' && !(Number.isInteger(requested) && requested >= 1)) {
+    throw new Error(`${where}: threads must be 'auto' or an integer ≥ 1, got ${String(requested)}`);
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new Error(
+      `${where}: this JavaScript engine has no WebAssembly SIMD, which the kernels need`,
+    );
+  }
+  const { threads, note } = chooseThreads(requested);
+  state.installed = { threads };
+  if (options.replaceSliceKernels) installWasmSliceKernels();
+  uninstallEngines();
+  state.removeEngines.push(registerRecurrenceEngine(wasmEngine, { before: 'fused' }));
+  if (threads >= PARTS) {
+    state.removeEngines.push(registerRecurrenceEngine(threadedEngine, { before: 'wasm' }));
+  }
+  return wasmKernelsStatus(note);
+}
+
+/** Takes the accelerator's engines out of the registry; layers run on the portable ones again. */
+export function uninstallWasmKernels(): void {
+  uninstallEngines();
+  state.installed = undefined;
+}
+
+/** What is active now (see `installWasmKernels`). */
+export function wasmKernelsStatus(threadsNote?: string): WasmKernelsStatus {
+  const status: WasmKernelsStatus = {
+    tfjs: tf.version_core,
+    simd: WebAssembly.validate(SIMD_PROBE),
+    threads: state.installed?.threads ?? 0,
+    engines: recurrenceEngineNames(),
+  };
+  if (threadsNote) status.threadsNote = threadsNote;
+  return status;
+}
+
+function uninstallEngines(): void {
+  for (const remove of state.removeEngines.splice(0)) remove();
+}
+
+function chooseThreads(requested: number | 'auto'): { threads: number; note?: string } {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  if (requested === 1) return { threads: 1 };
+  if (requested === 'auto' && env?.GATED_WASM_THREADS === 'off') {
+    return { threads: 1, note: 'GATED_WASM_THREADS=off' };
+  }
+  if (!threadPool()) {
+    return {
+      threads: 1,
+      note: 'no second thread here: the pool needs Node worker threads, SharedArrayBuffer and two cores',
+    };
+  }
+  return requested === 'auto' || requested >= PARTS
+    ? {
+        threads: PARTS,
+        note: requested !== 'auto' && requested > PARTS ? `at most ${PARTS} threads` : undefined,
+      }
+    : { threads: 1 };
+}

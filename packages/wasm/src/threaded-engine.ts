@@ -1,0 +1,57 @@
+import {
+  type RecurrenceEngine,
+  type RecurrenceInputs,
+  type RecurrenceSpec,
+  splitBiases,
+} from '@gated/cells';
+import { state } from './accelerator-state';
+import { recordingGradients } from './gradient-tape';
+import { threadedKernelsReady, threadedRecurrence } from './threaded-recurrence';
+import { wasmUnsupported } from './wasm-engine';
+import { PARTS } from './wasm-threads';
+
+/**
+ * The kernels on two threads (Node): the input projection, every time step forward and back, and
+ * the weight and input gradients are split by units between this thread and a worker
+ * (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs.
+ */
+export const threadedEngine: RecurrenceEngine = {
+  name: 'wasm-threads',
+  unsupported(spec: RecurrenceSpec) {
+    const plain = wasmUnsupported(spec);
+    if (plain) return plain;
+    if ((state.installed?.threads ?? 1) < PARTS) return 'installed with one thread';
+    const { steps: T, batch: B, hidden: H } = spec;
+    if (B < 4) return `batch ${B} < 4: too few rows to split`;
+    if (H < 32) return `hidden ${H} < 32: too few units to split`;
+    if (T * B * H * H < state.minimumWork) {
+      return `T·B·H² = ${T * B * H * H} < ${state.minimumWork}: too little work for the hand-offs`;
+    }
+    if (!threadedKernelsReady())
+      return 'the thread pool is not available (no worker threads here, or its worker failed)';
+    return undefined;
+  },
+  run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {
+    const bias = splitBiases(spec.kind, weights);
+    const run = threadedRecurrence(
+      spec.kind,
+      {
+        x,
+        weightIh: weights.weightIh,
+        bias: bias.input,
+        weightHh: weights.weightHh,
+        biasHh: bias.recurrent,
+        h0: initial.h,
+        c0: initial.c,
+        mask,
+      },
+      {
+        steps: spec.steps,
+        batch: spec.batch,
+        training: recordingGradients(),
+        relu: spec.nonlinearity === 'relu',
+      },
+    );
+    return { output: run.output, state: { h: run.h, c: run.c } };
+  },
+};
