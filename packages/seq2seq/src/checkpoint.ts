@@ -1,6 +1,13 @@
 import { decodeSafetensors, encodeSafetensors } from '@gated/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { configDifferences, resolveConfig, type Seq2SeqConfig } from './config';
+import { configDifferences, type ResolvedConfig, type Seq2SeqConfig } from './config';
+import {
+  CHECKPOINT_LIMITS,
+  type CheckpointLimits,
+  checkCheckpointConfig,
+  checkTensorBytes,
+  parameterCount,
+} from './config-limits';
 import { crc32 } from './crc32';
 import { Seq2Seq } from './seq2seq';
 import { Trainer, type TrainerOptions, type TrainerState } from './trainer';
@@ -119,10 +126,46 @@ export function readManifest(files: CheckpointFiles): CheckpointManifest {
   return manifest;
 }
 
-/** A new model built from a checkpoint's config, with its weights, and the app's `extra`. */
-export function loadModel(files: CheckpointFiles): { model: Seq2Seq; extra: unknown } {
+/** How far a loader trusts a checkpoint. */
+export interface LoadOptions {
+  /** Larger (or smaller) limits than `CHECKPOINT_LIMITS` on what the config may describe. */
+  limits?: Partial<CheckpointLimits>;
+}
+
+/** The checked manifest and config of a checkpoint; nothing is allocated yet. */
+interface OpenedCheckpoint {
+  manifest: CheckpointManifest;
+  config: ResolvedConfig;
+  parameters: number;
+}
+
+function openCheckpoint(files: CheckpointFiles, options: LoadOptions): OpenedCheckpoint {
   const manifest = readManifest(files);
-  const model = new Seq2Seq(manifest.config);
+  const config = checkCheckpointConfig(manifest.config, {
+    ...CHECKPOINT_LIMITS,
+    ...options.limits,
+  });
+  const parameters = parameterCount(config);
+  checkTensorBytes(
+    'weights.safetensors',
+    checkpointFile(files, 'weights.safetensors'),
+    parameters,
+    [4, 2],
+  );
+  return { manifest, config, parameters };
+}
+
+/**
+ * A new model built from a checkpoint's config, with its weights, and the app's `extra`. The
+ * config is checked against `options.limits` and against the weights' size before anything is
+ * allocated; a refused checkpoint leaves no tensor behind.
+ */
+export function loadModel(
+  files: CheckpointFiles,
+  options: LoadOptions = {},
+): { model: Seq2Seq; extra: unknown } {
+  const { manifest, config } = openCheckpoint(files, options);
+  const model = new Seq2Seq(config);
   try {
     loadWeightsChecked(model, files);
   } catch (error) {
@@ -136,9 +179,13 @@ export function loadModel(files: CheckpointFiles): { model: Seq2Seq; extra: unkn
  * Loads a checkpoint's weights into an existing model, refusing (and naming the fields) when
  * the checkpoint was made for a different configuration. Returns the app's `extra`.
  */
-export function loadWeights(model: Seq2Seq, files: CheckpointFiles): unknown {
-  const manifest = readManifest(files);
-  const differences = configDifferences(resolveConfig(manifest.config), model.config);
+export function loadWeights(
+  model: Seq2Seq,
+  files: CheckpointFiles,
+  options: LoadOptions = {},
+): unknown {
+  const { manifest, config } = openCheckpoint(files, options);
+  const differences = configDifferences(config, model.config);
   if (differences.length > 0) {
     throw new Error(
       `checkpoint: made for a different model configuration (checkpoint → model):\n  ${differences.join('\n  ')}`,
@@ -148,10 +195,13 @@ export function loadWeights(model: Seq2Seq, files: CheckpointFiles): unknown {
   return manifest.extra;
 }
 
+/** Decodes a safetensors file; a file refused midway leaves no tensor behind. */
+function decodeAll(bytes: Uint8Array): Record<string, tf.Tensor> {
+  return tf.tidy(() => decodeSafetensors(bytes));
+}
+
 function loadWeightsChecked(model: Seq2Seq, files: CheckpointFiles): void {
-  const dict = decodeSafetensors(
-    files['weights.safetensors'] ?? refuseMissing('weights.safetensors'),
-  );
+  const dict = decodeAll(checkpointFile(files, 'weights.safetensors'));
   try {
     model.loadStateDict(dict);
   } finally {
@@ -170,8 +220,43 @@ export type TrainingOverrides = Partial<
   >
 >;
 
-function refuseMissing(name: string): never {
-  throw new Error(`checkpoint: ${name} is missing`);
+function checkpointFile(files: CheckpointFiles, name: string): Uint8Array {
+  const bytes = files[name];
+  if (!bytes) throw new Error(`checkpoint: ${name} is missing`);
+  return bytes;
+}
+
+function readTrainingRecord(bytes: Uint8Array): TrainingRecord {
+  let record: TrainingRecord;
+  try {
+    record = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new Error(`checkpoint: training.json is not valid JSON (${(error as Error).message})`);
+  }
+  const { options, state, optimizerStep } = record ?? {};
+  if (!options || typeof options !== 'object' || !state || typeof state !== 'object')
+    throw new Error('checkpoint: training.json must hold objects "options" and "state"');
+  if (!Number.isSafeInteger(optimizerStep) || optimizerStep < 0)
+    throw new Error(
+      `checkpoint: training.json's optimizerStep must be a non-negative integer, got ${JSON.stringify(optimizerStep)}`,
+    );
+  return record;
+}
+
+/** Refuses moments that belong to no parameter of `model`, or have another shape, before Adam adopts them. */
+function checkMoments(dict: Record<string, tf.Tensor>, model: Seq2Seq): void {
+  const shapes = new Map(model.namedParameters().map(([name, p]) => [name, p.shape]));
+  for (const [key, tensor] of Object.entries(dict)) {
+    const shape = shapes.get(/^[mv]\.(.+)$/.exec(key)?.[1] ?? '');
+    if (!shape)
+      throw new Error(
+        `checkpoint: optimizer.safetensors holds '${key}', expected m.<parameter> or v.<parameter> of this model`,
+      );
+    if (!tf.util.arraysEqual(shape, tensor.shape))
+      throw new Error(
+        `checkpoint: optimizer.safetensors: '${key}' has shape [${tensor.shape}], the parameter [${shape}]`,
+      );
+  }
 }
 
 /**
@@ -188,24 +273,33 @@ function refuseMissing(name: string): never {
 export function loadTraining(
   files: CheckpointFiles,
   overrides: TrainingOverrides = {},
+  options: LoadOptions = {},
 ): { trainer: Trainer; extra: unknown } {
-  const { model, extra } = loadModel(files);
-  const rawRecord = files['training.json'];
-  const moments = files['optimizer.safetensors'];
-  if (!rawRecord || !moments) {
-    model.dispose();
+  const { manifest, config, parameters } = openCheckpoint(files, options);
+  if (!files['training.json'] || !files['optimizer.safetensors'])
     throw new Error(
       'checkpoint: not a training checkpoint (training.json or optimizer.safetensors is missing); use loadModel',
     );
-  }
-  const record = JSON.parse(new TextDecoder().decode(rawRecord)) as TrainingRecord;
-  const trainer = new Trainer(model, { ...record.options, ...overrides });
-  trainer.state = record.state;
-  const dict = decodeSafetensors(moments);
+  const record = readTrainingRecord(checkpointFile(files, 'training.json'));
+  const moments = checkpointFile(files, 'optimizer.safetensors');
+  checkTensorBytes('optimizer.safetensors', moments, 2 * parameters, [4], true); // m and v
+  const model = new Seq2Seq(config);
+  let trainer: Trainer | undefined;
   try {
-    trainer.optimizer.loadStateDict(dict, record.optimizerStep);
-  } finally {
-    tf.dispose(Object.values(dict));
+    loadWeightsChecked(model, files);
+    trainer = new Trainer(model, { ...record.options, ...overrides });
+    trainer.state = record.state;
+    const dict = decodeAll(moments);
+    try {
+      checkMoments(dict, model);
+      trainer.optimizer.loadStateDict(dict, record.optimizerStep);
+    } finally {
+      tf.dispose(Object.values(dict));
+    }
+    return { trainer, extra: manifest.extra };
+  } catch (error) {
+    trainer?.dispose();
+    model.dispose();
+    throw error;
   }
-  return { trainer, extra };
 }

@@ -122,8 +122,16 @@ export function resolveConfig(config: Seq2SeqConfig): ResolvedConfig {
       `${where}: 'luong-dot' needs encoderHiddenSize = hiddenSize, got ${resolved.encoderHiddenSize} and ${hiddenSize}; use 'luong-general'`,
     );
   }
-  if (!(resolved.dropout >= 0 && resolved.dropout < 1))
-    throw new Error(`${where}: dropout must be in [0, 1), got ${resolved.dropout}`);
+  for (const name of ['bidirectional', 'reverseSource', 'tieEmbeddings'] as const) {
+    if (typeof resolved[name] !== 'boolean')
+      throw new Error(
+        `${where}: ${name} must be true or false, got ${JSON.stringify(resolved[name])}`,
+      );
+  }
+  if (typeof resolved.dropout !== 'number' || !(resolved.dropout >= 0 && resolved.dropout < 1))
+    throw new Error(
+      `${where}: dropout must be a number in [0, 1), got ${JSON.stringify(resolved.dropout)}`,
+    );
   if (!Number.isInteger(resolved.seed))
     throw new Error(`${where}: seed must be an integer, got ${resolved.seed}`);
   return resolved;
