@@ -80,11 +80,11 @@ export abstract class DecoderBase extends Module {
     state: DecoderState,
     seed: number,
   ): { top: Tensor2D; h: Tensor3D; c?: Tensor3D } {
-    const result = this.rnn.forward(
-      tf.expandDims(input, 1) as Tensor3D,
-      { h0: state.h, c0: state.c, dropoutSeed: seed } as never,
+    const { output, hN, cN } = this.rnn.step(
+      input,
+      { h: state.h, c: state.c },
+      { dropoutSeed: seed },
     );
-    const top = tf.squeeze(result.output, [1]) as Tensor2D;
-    return { top, h: result.hN, c: 'cN' in result ? (result.cN as Tensor3D) : undefined };
+    return { top: output, h: hN, c: cN };
   }
 }
