@@ -1,6 +1,14 @@
 import { decodeSafetensors, encodeSafetensors } from '@gated/cells';
 import * as tf from '@tensorflow/tfjs-core';
-import { configDifferences, type ResolvedConfig, type Seq2SeqConfig } from './config';
+import {
+  CHECKPOINT_FORMAT,
+  type CheckpointFiles,
+  type CheckpointManifest,
+  encodeManifest,
+  listedFile,
+  readManifest,
+} from './checkpoint-manifest';
+import { configDifferences, type ResolvedConfig } from './config';
 import {
   CHECKPOINT_LIMITS,
   type CheckpointLimits,
@@ -8,28 +16,18 @@ import {
   checkTensorBytes,
   parameterCount,
 } from './config-limits';
-import { crc32 } from './crc32';
 import { Seq2Seq } from './seq2seq';
 import { Trainer, type TrainerOptions, type TrainerState } from './trainer';
 
-/** A checkpoint as named files: in Node a directory (see `@gated/seq2seq/node`), in a browser bytes. */
-export type CheckpointFiles = Record<string, Uint8Array>;
-
-export const CHECKPOINT_FORMAT = 'gated-seq2seq';
-export const CHECKPOINT_VERSION = 1;
-
-/**
- * `config.json`: the format and its version, the model config, the app's `extra` (vocabularies,
- * say), and a manifest with every other file's size and CRC-32, so a truncated or corrupted
- * file is refused instead of loaded.
- */
-interface CheckpointManifest {
-  format: typeof CHECKPOINT_FORMAT;
-  formatVersion: number;
-  config: Seq2SeqConfig;
-  extra: unknown;
-  files: Record<string, { bytes: number; crc32: number }>;
-}
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointFiles,
+  type CheckpointManifest,
+  readManifest,
+  upgradeCheckpoint,
+} from './checkpoint-manifest';
+export { CHECKPOINT_LIMITS, type CheckpointLimits, parameterCount } from './config-limits';
 
 /** What `training.json` holds: the trainer's options and counters. */
 interface TrainingRecord {
@@ -42,19 +40,7 @@ const encodeJson = (value: unknown) =>
   new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 
 function withManifest(model: Seq2Seq, extra: unknown, files: CheckpointFiles): CheckpointFiles {
-  const manifest: CheckpointManifest = {
-    format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_VERSION,
-    config: model.config,
-    extra: extra ?? null,
-    files: Object.fromEntries(
-      Object.entries(files).map(([name, bytes]) => [
-        name,
-        { bytes: bytes.length, crc32: crc32(bytes) },
-      ]),
-    ),
-  };
-  return { 'config.json': encodeJson(manifest), ...files };
+  return { 'config.json': encodeManifest(model.config, extra, files), ...files };
 }
 
 /** A model checkpoint: `config.json` + `weights.safetensors` (PyTorch-style names). */
@@ -89,43 +75,6 @@ export function saveTraining(trainer: Trainer, extra?: unknown): CheckpointFiles
   }
 }
 
-/** Reads and checks `config.json` and every file it lists. */
-export function readManifest(files: CheckpointFiles): CheckpointManifest {
-  const raw = files['config.json'];
-  if (!raw)
-    throw new Error(
-      `checkpoint: config.json is missing (found: ${Object.keys(files).join(', ') || 'nothing'})`,
-    );
-  let manifest: CheckpointManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch (error) {
-    throw new Error(
-      `checkpoint: config.json is not valid JSON (${(error as Error).message}); the file is corrupted or truncated`,
-    );
-  }
-  if (manifest?.format !== CHECKPOINT_FORMAT)
-    throw new Error(
-      `checkpoint: config.json is not a ${CHECKPOINT_FORMAT} checkpoint (format: ${JSON.stringify(manifest?.format)})`,
-    );
-  if (manifest.formatVersion !== CHECKPOINT_VERSION) {
-    throw new Error(
-      `checkpoint: format version ${manifest.formatVersion} is not supported (this version reads ${CHECKPOINT_VERSION})`,
-    );
-  }
-  for (const [name, expected] of Object.entries(manifest.files ?? {})) {
-    const bytes = files[name];
-    if (!bytes) throw new Error(`checkpoint: ${name} is missing`);
-    if (bytes.length !== expected.bytes)
-      throw new Error(
-        `checkpoint: ${name} has ${bytes.length} bytes, config.json says ${expected.bytes} (truncated?)`,
-      );
-    if (crc32(bytes) !== expected.crc32)
-      throw new Error(`checkpoint: ${name} does not match its checksum (corrupted)`);
-  }
-  return manifest;
-}
-
 /** How far a loader trusts a checkpoint. */
 export interface LoadOptions {
   /** Larger (or smaller) limits than `CHECKPOINT_LIMITS` on what the config may describe. */
@@ -137,6 +86,8 @@ interface OpenedCheckpoint {
   manifest: CheckpointManifest;
   config: ResolvedConfig;
   parameters: number;
+  /** `weights.safetensors`, listed, checked, and as large as `parameters` need. */
+  weights: Uint8Array;
 }
 
 function openCheckpoint(files: CheckpointFiles, options: LoadOptions): OpenedCheckpoint {
@@ -146,13 +97,9 @@ function openCheckpoint(files: CheckpointFiles, options: LoadOptions): OpenedChe
     ...options.limits,
   });
   const parameters = parameterCount(config);
-  checkTensorBytes(
-    'weights.safetensors',
-    checkpointFile(files, 'weights.safetensors'),
-    parameters,
-    [4, 2],
-  );
-  return { manifest, config, parameters };
+  const weights = listedFile(manifest, files, 'weights.safetensors');
+  checkTensorBytes('weights.safetensors', weights, parameters, [4, 2]);
+  return { manifest, config, parameters, weights };
 }
 
 /**
@@ -164,10 +111,10 @@ export function loadModel(
   files: CheckpointFiles,
   options: LoadOptions = {},
 ): { model: Seq2Seq; extra: unknown } {
-  const { manifest, config } = openCheckpoint(files, options);
+  const { manifest, config, weights } = openCheckpoint(files, options);
   const model = new Seq2Seq(config);
   try {
-    loadWeightsChecked(model, files);
+    loadWeightsChecked(model, weights);
   } catch (error) {
     model.dispose();
     throw error;
@@ -184,14 +131,14 @@ export function loadWeights(
   files: CheckpointFiles,
   options: LoadOptions = {},
 ): unknown {
-  const { manifest, config } = openCheckpoint(files, options);
+  const { manifest, config, weights } = openCheckpoint(files, options);
   const differences = configDifferences(config, model.config);
   if (differences.length > 0) {
     throw new Error(
       `checkpoint: made for a different model configuration (checkpoint → model):\n  ${differences.join('\n  ')}`,
     );
   }
-  loadWeightsChecked(model, files);
+  loadWeightsChecked(model, weights);
   return manifest.extra;
 }
 
@@ -200,8 +147,8 @@ function decodeAll(bytes: Uint8Array): Record<string, tf.Tensor> {
   return tf.tidy(() => decodeSafetensors(bytes));
 }
 
-function loadWeightsChecked(model: Seq2Seq, files: CheckpointFiles): void {
-  const dict = decodeAll(checkpointFile(files, 'weights.safetensors'));
+function loadWeightsChecked(model: Seq2Seq, weights: Uint8Array): void {
+  const dict = decodeAll(weights);
   try {
     model.loadStateDict(dict);
   } finally {
@@ -219,12 +166,6 @@ export type TrainingOverrides = Partial<
     'learningRate' | 'schedule' | 'clipNorm' | 'labelSmoothing' | 'teacherForcing'
   >
 >;
-
-function checkpointFile(files: CheckpointFiles, name: string): Uint8Array {
-  const bytes = files[name];
-  if (!bytes) throw new Error(`checkpoint: ${name} is missing`);
-  return bytes;
-}
 
 function readTrainingRecord(bytes: Uint8Array): TrainingRecord {
   let record: TrainingRecord;
@@ -275,18 +216,19 @@ export function loadTraining(
   overrides: TrainingOverrides = {},
   options: LoadOptions = {},
 ): { trainer: Trainer; extra: unknown } {
-  const { manifest, config, parameters } = openCheckpoint(files, options);
-  if (!files['training.json'] || !files['optimizer.safetensors'])
+  const { manifest, config, parameters, weights } = openCheckpoint(files, options);
+  const listed = (name: string) => Object.hasOwn(manifest.files, name);
+  if (!listed('training.json') || !listed('optimizer.safetensors'))
     throw new Error(
-      'checkpoint: not a training checkpoint (training.json or optimizer.safetensors is missing); use loadModel',
+      'checkpoint: not a training checkpoint (config.json lists no training.json or optimizer.safetensors); use loadModel',
     );
-  const record = readTrainingRecord(checkpointFile(files, 'training.json'));
-  const moments = checkpointFile(files, 'optimizer.safetensors');
+  const record = readTrainingRecord(listedFile(manifest, files, 'training.json'));
+  const moments = listedFile(manifest, files, 'optimizer.safetensors');
   checkTensorBytes('optimizer.safetensors', moments, 2 * parameters, [4], true); // m and v
   const model = new Seq2Seq(config);
   let trainer: Trainer | undefined;
   try {
-    loadWeightsChecked(model, files);
+    loadWeightsChecked(model, weights);
     trainer = new Trainer(model, { ...record.options, ...overrides });
     trainer.state = record.state;
     const dict = decodeAll(moments);

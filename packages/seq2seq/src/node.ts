@@ -3,7 +3,6 @@
  */
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { CheckpointFiles } from './checkpoint';
 import {
   flushFolder,
   followLinks,
@@ -17,6 +16,9 @@ import {
   writeFileDurably,
   writeGeneration,
 } from './checkpoint-folders';
+import type { CheckpointFiles } from './checkpoint-manifest';
+
+export { upgradeCheckpoint } from './checkpoint-manifest';
 
 export interface WriteCheckpointOptions {
   /**

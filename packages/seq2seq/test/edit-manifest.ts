@@ -1,18 +1,28 @@
 import type { CheckpointFiles } from '../src/checkpoint';
+import { manifestChecksum } from '../src/checkpoint-manifest';
 import { crc32 } from '../src/crc32';
 
-/** `files` with config.json's JSON changed by `edit` (and written back as `saveModel` writes it). */
+/**
+ * `files` with config.json's JSON changed by `edit` and written back. `reseal` (default true)
+ * recomputes its checksum, as a tool that edits checkpoints on purpose would; without it the
+ * edit is damage.
+ */
 export function editManifest(
   files: CheckpointFiles,
   edit: (manifest: Record<string, unknown>) => void,
+  { reseal = true } = {},
 ): CheckpointFiles {
   const manifest = JSON.parse(new TextDecoder().decode(files['config.json']));
   edit(manifest);
+  if (reseal) {
+    const { checksum: _, ...body } = manifest;
+    manifest.checksum = manifestChecksum(body);
+  }
   const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
   return { ...files, 'config.json': bytes };
 }
 
-/** `files` with fields of the saved model config replaced (`undefined` deletes one). */
+/** `files` with fields of the saved model config replaced (`undefined` deletes one), resealed. */
 export function withConfig(
   files: CheckpointFiles,
   fields: Record<string, unknown>,
