@@ -105,8 +105,8 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
 export async function runSuite(args: Arguments): Promise<string[]> {
   await useBackend(args.backend);
   if (args.suite === 'predict') {
-    const count = await runPredict(args.model!, args.beam);
-    console.error(`predicted ${count} lines`);
+    const { predicted, skipped } = await runPredict(args.model!, args.beam);
+    console.error(`predicted ${predicted} lines, skipped ${skipped}`);
     return [];
   }
   if (args.suite === 'train-demo-models' || args.suite === 'g2p') {

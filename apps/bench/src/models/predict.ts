@@ -1,35 +1,35 @@
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { TextModel } from './text-model';
+import { SPECIAL_TOKENS } from '@gated/datasets';
+import { type PredictLinesOptions, type PredictSummary, predictLines } from './predict-lines';
+import { TextModel, tokenizers } from './text-model';
 
 /**
  * `predict --model DIR [--beam N]`: one input per line on stdin, `input<TAB>output` per line on
- * stdout (phonemes space-separated). Lines are decoded in batches of 64 as they arrive.
+ * stdout (phonemes space-separated); see `predictLines` for lines it skips and how it batches.
  */
 export async function runPredict(
   modelDir: string,
   beamSize: number,
-  input: NodeJS.ReadableStream = process.stdin,
+  input: AsyncIterable<string | Uint8Array> = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
-): Promise<number> {
+  options: PredictLinesOptions = {},
+): Promise<PredictSummary> {
   const model = TextModel.load(resolve(process.cwd(), modelDir));
-  const pending: string[] = [];
-  let count = 0;
-  const flush = () => {
-    if (pending.length === 0) return;
-    const predictions = model.predict(pending, beamSize);
-    for (const [i, text] of pending.entries())
-      output.write(`${text}\t${model.detokenize(predictions[i]!)}\n`);
-    count += pending.length;
-    pending.length = 0;
-  };
-  for await (const line of createInterface({ input })) {
-    const text = line.trim();
-    if (text.length === 0) continue;
-    pending.push(text);
-    if (pending.length === 64) flush();
+  const tokenizer = tokenizers[model.extra.sourceTokenizer];
+  try {
+    return await predictLines(
+      input,
+      output,
+      {
+        tokenize: (text) => tokenizer.tokenize(text),
+        // `<pad>`, `<bos>`, `<eos>` and `<unk>` are not inputs, even spelt out by a symbol tokenizer.
+        knows: (token) => model.sourceVocab.id(token) >= SPECIAL_TOKENS.length,
+        predict: (texts) =>
+          model.predict(texts, beamSize).map((tokens) => model.detokenize(tokens)),
+      },
+      options,
+    );
+  } finally {
+    model.model.dispose();
   }
-  flush();
-  model.model.dispose();
-  return count;
 }
