@@ -1,9 +1,13 @@
+import { installWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
 
-/** Selects a tfjs backend; `tensorflow` needs @tensorflow/tfjs-node, which is optional. */
-export async function useBackend(name: BackendName): Promise<void> {
+/**
+ * Selects a tfjs backend; `tensorflow` needs @tensorflow/tfjs-node, which is optional. On wasm,
+ * gated's accelerator is installed too, unless `kernels` is false (to measure without it).
+ */
+export async function useBackend(name: BackendName, kernels = true): Promise<void> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (name === 'tensorflow') {
     try {
@@ -16,4 +20,5 @@ export async function useBackend(name: BackendName): Promise<void> {
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' did not initialise`);
   await tf.ready();
+  if (name === 'wasm' && kernels) await installWasmKernels();
 }

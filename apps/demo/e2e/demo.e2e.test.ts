@@ -46,7 +46,7 @@ describe.runIf(chromiumPath)('the demo in headless Chromium', () => {
     // Chromium runs with --disable-gpu, so wasm, threaded (its heap is a shared memory), and the
     // layers run on gated's sequence kernels.
     expect(await page.getByTestId('backend').textContent()).toMatch(
-      /^wasm, \d+ threads?, sequence kernels /,
+      /^wasm, \d+ threads?, sequence kernels on \d threads? /,
     );
     await page.getByTestId('gradient-chart').waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);

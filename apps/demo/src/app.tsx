@@ -49,7 +49,7 @@ export function App() {
           </select>
           <span data-testid="backend" aria-live="polite">
             {backend
-              ? `${backend.name}${backend.name === 'wasm' ? `, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : ''}${backend.sequenceKernels ? ', sequence kernels' : ''} (${backend.reason})${backend.crossOriginIsolated ? ', cross-origin isolated' : ''}`
+              ? `${backend.name}${backend.name === 'wasm' ? `, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : ''}${backend.sequenceKernels ? `, sequence kernels on ${backend.kernelThreads} thread${backend.kernelThreads > 1 ? 's' : ''}` : ''} (${backend.reason})${backend.crossOriginIsolated ? ', cross-origin isolated' : ''}`
               : error || 'starting…'}
           </span>
         </form>

@@ -1,8 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { installWasmKernels } from '@gated/wasm';
 
 // Tests run on the Node default, wasm; GATED_TEST_BACKEND=cpu runs them on the reference kernels.
 const backend = process.env.GATED_TEST_BACKEND ?? 'wasm';
 if (!(await tf.setBackend(backend)))
   throw new Error(`tfjs backend '${backend}' did not initialise`);
 await tf.ready();
+if (backend === 'wasm') await installWasmKernels();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import { installWasmKernels, uninstallWasmKernels, wasmKernelsStatus } from '@gated/wasm';
 import { TextModel } from '../models/text-model';
 import { median } from './subjects';
 
@@ -45,11 +45,13 @@ export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | u
   const model = TextModel.load(G2P_MODEL_DIR);
   try {
     const msPerWord = medianDecodeMs(model, words);
-    tf.env().set('GATED_WASM_KERNELS', false);
-    const opsMsPerWord = tf.getBackend() === 'wasm' ? medianDecodeMs(model, words) : undefined;
+    // The same decoding on @gated/cells' portable engines alone (the accelerator uninstalled).
+    const accelerated = wasmKernelsStatus().engines.includes('wasm');
+    if (accelerated) uninstallWasmKernels();
+    const opsMsPerWord = accelerated ? medianDecodeMs(model, words) : undefined;
+    if (accelerated) await installWasmKernels();
     return { model: 'apps/demo/public/models/g2p', words: count, msPerWord, opsMsPerWord };
   } finally {
-    tf.env().set('GATED_WASM_KERNELS', true);
     model.model.dispose();
   }
 }

@@ -1,5 +1,7 @@
-import { wasmRecurrenceAvailable } from '@gated/cells';
-import * as tf from '@tensorflow/tfjs';
+import { installWasmKernels } from '@gated/wasm';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -51,11 +53,13 @@ export async function initBackend(preference: BackendPreference): Promise<Backen
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        const kernels = name === 'wasm' ? await installWasmKernels() : undefined;
         return {
           name,
           threads: name === 'wasm' ? threads : 1,
           crossOriginIsolated: isolated,
-          sequenceKernels: wasmRecurrenceAvailable(),
+          sequenceKernels: kernels !== undefined && kernels.engines.includes('wasm'),
+          kernelThreads: kernels?.threads ?? 0,
           reason,
         };
       }

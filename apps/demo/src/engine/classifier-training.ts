@@ -1,6 +1,6 @@
 import { decodeSafetensors, encodeSafetensors } from '@gated/cells';
-import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RecallBatch } from './recall-data';
 import { SequenceClassifier, type SequenceClassifierConfig } from './sequence-classifier';
 
@@ -25,7 +25,7 @@ export function classifierStep(
 /** Share of a batch whose predicted class equals the label. */
 export function classifierAccuracy(model: SequenceClassifier, batch: RecallBatch): number {
   const predicted = tf.tidy(() =>
-    model.forward(tf.tensor2d(batch.tokens, undefined, 'int32') as Tensor2D).argMax(1),
+    tf.argMax(model.forward(tf.tensor2d(batch.tokens, undefined, 'int32') as Tensor2D), 1),
   );
   const values = predicted.dataSync();
   predicted.dispose();

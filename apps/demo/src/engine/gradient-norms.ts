@@ -1,6 +1,6 @@
 import { GRU, LSTM, RNN } from '@gated/cells';
-import type { Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GradientNorms, ParameterCounts } from './protocol';
 
 export type RecurrentKind = 'rnn' | 'lstm' | 'gru';

@@ -7,7 +7,7 @@ import {
   Trainer,
   type TrainingEvent,
 } from '@gated/seq2seq';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { classifierAccuracy, classifierStep } from './classifier-training';
 import type { JobEvent, JobResult, JobSpec } from './protocol';
 import { RECALL_KEYS, RECALL_TOKENS, recallBatch } from './recall-data';

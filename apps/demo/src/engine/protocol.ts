@@ -12,6 +12,8 @@ export interface BackendInfo {
   crossOriginIsolated: boolean;
   /** Whether recurrent layers run on gated's whole-sequence wasm kernels. */
   sequenceKernels: boolean;
+  /** Threads gated's sequence kernels run on (0: not installed). */
+  kernelThreads: number;
   /** Why this backend, in words. */
   reason: string;
 }

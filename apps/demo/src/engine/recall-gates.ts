@@ -1,5 +1,5 @@
-import type { Tensor2D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadClassifier } from './classifier-training';
 import type { GateView } from './protocol';
 import { parseRecallSequence, RECALL_TOKENS } from './recall-data';

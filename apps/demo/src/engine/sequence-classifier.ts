@@ -1,6 +1,6 @@
 import { Embedding, GRU, Linear, LSTM, Module, RNN } from '@gated/cells';
-import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 export type ClassifierCell = 'rnn' | 'lstm' | 'gru';
 
@@ -59,7 +59,7 @@ export class SequenceClassifier extends Module {
     return tf.tidy(() => {
       const x = this.embed(tokens); // [B, T, E]
       const { hN } = this.recurrent.forward(x);
-      const last = hN.squeeze([0]) as Tensor2D; // [B, H]
+      const last = tf.squeeze(hN, [0]) as Tensor2D; // [B, H]
       return this.readout.forward(last) as Tensor2D;
     });
   }
@@ -76,9 +76,9 @@ export class SequenceClassifier extends Module {
       const layer = result.trace?.[0]?.forward ?? {};
       const named = Object.entries(layer).map(
         ([name, values]) =>
-          [name, (values as Tensor3D).slice([0, 0, 0], [-1, 1, -1]).squeeze([1])] as const,
+          [name, tf.squeeze(tf.slice(values as Tensor3D, [0, 0, 0], [-1, 1, -1]), [1])] as const,
       );
-      const logits = this.readout.forward(result.hN.squeeze([0])) as Tensor2D;
+      const logits = this.readout.forward(tf.squeeze(result.hN, [0])) as Tensor2D;
       return { logits, named: Object.fromEntries(named) };
     });
     const gates: GateTraceValues = {};
