@@ -32,7 +32,13 @@ describe('pnpm bench claims --quick', () => {
       expect(results.vanishingGradients[kind]).toHaveLength(
         results.vanishingGradients.distances.length,
       );
-      expect(results.vanishingGradients[kind].every((v) => v >= 0)).toBe(true);
+      // At initialisation the gradient reaches every step, weaker the farther it travels.
+      const norms = results.vanishingGradients[kind];
+      expect(
+        norms.every((v) => Number.isFinite(v) && v > 0),
+        kind,
+      ).toBe(true);
+      expect(norms.at(-1)!, kind).toBeLessThan(norms[0]!);
     }
     const { bottleneck } = results;
     expect(bottleneck.attention).toHaveLength(bottleneck.lengths.length);
@@ -42,7 +48,8 @@ describe('pnpm bench claims --quick', () => {
     expect(horizon.distances).toEqual([3, 6]);
     for (const cell of ['rnn', 'gru', 'lstm'] as const) {
       expect(horizon[cell]).toHaveLength(2);
-      for (const a of horizon[cell]) expect(a >= 0 && a <= 1).toBe(true);
+      // Accuracies on 256 held-out sequences each: whole counts out of 256.
+      for (const a of horizon[cell]) expect(Number.isInteger(a * 256) && a <= 1, `${a}`).toBe(true);
       expect(horizon.runs[cell].steps).toBeGreaterThan(0);
       expect(horizon.clean.runs[cell].accuracy).toHaveLength(2);
       expect(horizon.scratch[cell]).toHaveLength(2);
@@ -52,7 +59,11 @@ describe('pnpm bench claims --quick', () => {
     // the shipped dates model converts every date: the share is measured on all 20
     expect(alignment.dates.examples).toBe(20);
     expect(alignment.dates.share.all).toBeGreaterThan(alignment.dates.uniformShare.all);
-    expect(alignment.g2p!.examples).toBeGreaterThan(0);
+    // measured on the quick run's 20 test words the shipped G2P model pronounces right
+    expect(alignment.g2p!.examples).toBeLessThanOrEqual(20);
+    expect(alignment.g2p!.nearDiagonalShare).toBeGreaterThan(
+      alignment.g2p!.uniformNearDiagonalShare,
+    );
     const markdown = readFileSync(join(out, 'claims.md'), 'utf8');
     for (const heading of [
       '## 1. Parameter counts',

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { classifierAccuracy, loadClassifier } from '../../../demo/src/engine/classifier-training';
+import { recallBatch } from '../../../demo/src/engine/recall-data';
 import { parseArguments, runSuite } from '../cli';
 import { runPredict } from './predict';
 import type { ModelResults } from './run-models';
@@ -20,16 +22,27 @@ describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
     expect(results.models.map((m) => m.task)).toEqual(['dates', 'g2p']);
     expect(results.recall).toMatchObject({ task: 'recall', trainedSteps: 20, parameters: 332 });
     expect(results.recall!.accuracy.map((a) => a.distance)).toEqual([3, 6]);
-    for (const a of results.recall!.accuracy) expect(a.accuracy).toBeGreaterThanOrEqual(0);
     expect(readdirSync(results.recall!.modelDir).sort()).toEqual([
       'config.json',
       'weights.safetensors',
     ]);
+    // The accuracy reported is the written model's, on the held-out sequences of each distance.
+    const recall = loadClassifier<{ accuracy: unknown }>(
+      readFileSync(join(results.recall!.modelDir, 'config.json'), 'utf8'),
+      readFileSync(join(results.recall!.modelDir, 'weights.safetensors')),
+    );
+    expect(recall.extra.accuracy).toEqual(results.recall!.accuracy);
+    for (const { distance, accuracy } of results.recall!.accuracy)
+      expect(
+        classifierAccuracy(recall.model, recallBatch(256, distance, 1_000_000 + distance)),
+      ).toBe(accuracy);
+    recall.model.dispose();
     for (const m of results.models) {
       expect(m.trainedSteps).toBe(20);
       expect(m.test.examples).toBe(20);
       expect(m.test.wordErrorRate).toBeCloseTo(1 - m.test.exactMatch, 12);
-      expect(m.parameters).toBeGreaterThan(0);
+      // The quick recipes' models (their sizes and the vocabularies of the quick splits).
+      expect(m.parameters).toBe(({ dates: 8687, g2p: 17272 } as Record<string, number>)[m.task]);
       expect(m.latencyMsPerWord).toBeGreaterThan(0);
     }
     await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
