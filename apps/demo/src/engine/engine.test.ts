@@ -55,10 +55,21 @@ describe('SequenceClassifier', () => {
       expect(values).toHaveLength(4);
       for (const step of values) expect(step).toHaveLength(5);
     }
-    for (const step of gates.forget!) for (const v of step) expect(v).toBeGreaterThan(0);
-    // the traced logits equal the fused forward pass's
+    // The traced gates are the LSTM's (Hochreiter & Schmidhuber 1997, with a forget gate):
+    // c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t and h_t = o_t ⊙ tanh(c_t), from c_{−1} = 0.
+    const { forget, input, cell, output, cellState, hidden } = gates as Record<string, number[][]>;
+    for (let t = 0; t < 4; t++)
+      for (let u = 0; u < 5; u++) {
+        const previous = t === 0 ? 0 : cellState![t - 1]![u]!;
+        const c = forget![t]![u]! * previous + input![t]![u]! * cell![t]![u]!;
+        expect(cellState![t]![u]!).toBeCloseTo(c, 5);
+        expect(hidden![t]![u]!).toBeCloseTo(output![t]![u]! * Math.tanh(c), 5);
+      }
+    // the traced logits equal the fused forward pass's, for the traced (first) sequence
     const fused = model.forward(tokens);
-    expect(fused.arraySync()[0]![2]).toBeCloseTo(logits[0]![2]!, 5);
+    const fusedFirst = (fused.arraySync() as number[][])[0]!;
+    expect(logits[0]).toHaveLength(4);
+    for (const [k, value] of logits[0]!.entries()) expect(fusedFirst[k]).toBeCloseTo(value, 5);
     tf.dispose([tokens, fused]);
     model.dispose();
   });
@@ -152,8 +163,8 @@ describe('analysis for the LSTM and GRU sections', () => {
     const report = events.find((e) => e.kind === 'exact-by-length');
     expect(report).toMatchObject({ step: 3, lengths: BOTTLENECK_LENGTHS });
     if (report?.kind !== 'exact-by-length') throw new Error('no exact-match report');
-    expect(report.exactMatch).toHaveLength(12);
-    for (const share of report.exactMatch) expect(share >= 0 && share <= 1).toBe(true);
+    // Three steps cannot teach a copy: every length's 16 test sequences come out wrong.
+    expect(report.exactMatch).toEqual(Array(12).fill(0));
     expect(tf.memory().numTensors).toBe(before);
   });
 });
