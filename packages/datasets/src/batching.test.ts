@@ -37,11 +37,26 @@ describe('bucketByLength', () => {
 });
 
 describe('splitBy', () => {
-  it('assigns each item by its own key only', () => {
-    const words = ['alpha', 'beta', 'gamma', 'delta'];
+  // The Greek letters land in all three splits (FNV-1a 32 of each name, see hashSplit).
+  const words = [
+    ...'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu'.split(' '),
+    ...'nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(' '),
+  ];
+
+  it('puts each item where its key says, keeping the input order', () => {
     const whole = splitBy(words, hashSplit);
-    const part = splitBy(words.slice(1), hashSplit);
-    for (const name of ['train', 'dev', 'test'] as const)
-      expect(part[name]).toEqual(whole[name].filter((w) => w !== 'alpha'));
+    expect(whole.dev).toEqual(['beta', 'phi']);
+    expect(whole.test).toEqual(['iota', 'pi']);
+    expect(whole.train).toEqual(words.filter((w) => !['beta', 'phi', 'iota', 'pi'].includes(w)));
+  });
+
+  it('assigns each item by its own key only', () => {
+    const part = splitBy(
+      words.filter((w) => w !== 'alpha' && w !== 'beta' && w !== 'iota'),
+      hashSplit,
+    );
+    expect(part.dev).toEqual(['phi']);
+    expect(part.test).toEqual(['pi']);
+    expect(part.train).toEqual(splitBy(words, hashSplit).train.filter((w) => w !== 'alpha'));
   });
 });
