@@ -7,23 +7,27 @@ import type { Attention } from './attention';
 import { LuongAttention } from './luong-attention';
 import { lengthsToMask } from './masked-softmax';
 
-const kinds: Array<[string, () => Attention]> = [
+/** Each kind, and the names of its parameters (the dot scores have none). */
+const kinds: Array<[string, () => Attention, string[]]> = [
   [
     'additive (Bahdanau / Luong concat)',
     () => new AdditiveAttention({ queryWidth: 5, keyWidth: 7, hiddenWidth: 3, seed: 42 }),
+    ['query_layer.weight', 'key_layer.weight', 'energy_layer.weight'],
   ],
   [
     'Luong general',
     () => new LuongAttention({ score: 'general', queryWidth: 5, keyWidth: 7, seed: 42 }),
+    ['key_layer.weight'],
   ],
-  ['Luong dot', () => new LuongAttention({ score: 'dot', queryWidth: 7, keyWidth: 7 })],
+  ['Luong dot', () => new LuongAttention({ score: 'dot', queryWidth: 7, keyWidth: 7 }), []],
   [
     'Luong scaled dot',
     () => new LuongAttention({ score: 'dot', queryWidth: 7, keyWidth: 7, scaled: true }),
+    [],
   ],
 ];
 
-describe.each(kinds)('%s', (_name, make) => {
+describe.each(kinds)('%s', (_name, make, parameterNames) => {
   it('gives padding exactly zero weight, sums to 1 elsewhere, and averages the values', async () => {
     const attention = make();
     const [batch, steps] = [3, 5];
@@ -71,6 +75,9 @@ describe.each(kinds)('%s', (_name, make) => {
         });
         return tf.sum(tf.square(context)) as tf.Scalar;
       }, [query, keys, ...attention.parameters()]);
+      expect(attention.namedParameters().map(([name]) => name)).toEqual(parameterNames);
+      const variables = [query, keys, ...attention.parameters()].map((v) => v.name);
+      expect(Object.keys(grads).sort()).toEqual(variables.sort());
       for (const grad of Object.values(grads)) {
         expect(tf.tidy(() => tf.max(tf.abs(grad)).dataSync()[0]!)).toBeGreaterThan(0);
       }
