@@ -26,8 +26,11 @@ export interface AcceleratorState {
   pool: Pool | null | undefined;
   /** Jobs run on the pool since install (tests count them). */
   poolJobs: number;
-  /** T·B·H² from which a direction goes to the pool (B32 T50 H128: 2.6e7). */
-  minimumWork: number;
+  /**
+   * From which sizes a direction goes to the pool: enough rows and units to split, and enough
+   * work (T·B·H²; B32 T50 H128 is 2.6e7) to pay for the hand-offs. Tests lower them.
+   */
+  threadLimits: { batch: number; hidden: number; work: number };
   /** Forward records kept in the pool's memory for a backward that has not run yet. */
   slots: Map<number, Slot>;
   nextSlot: number;
@@ -42,7 +45,7 @@ export const state: AcceleratorState = {
   kernels: new Set(),
   pool: undefined,
   poolJobs: 0,
-  minimumWork: 1 << 22,
+  threadLimits: { batch: 4, hidden: 32, work: 1 << 22 },
   slots: new Map(),
   nextSlot: 1,
   sliceKernelsReplaced: false,

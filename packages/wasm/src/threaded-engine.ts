@@ -22,10 +22,11 @@ export const threadedEngine: RecurrenceEngine = {
     if (plain) return plain;
     if ((state.installed?.threads ?? 1) < PARTS) return 'installed with one thread';
     const { steps: T, batch: B, hidden: H } = spec;
-    if (B < 4) return `batch ${B} < 4: too few rows to split`;
-    if (H < 32) return `hidden ${H} < 32: too few units to split`;
-    if (T * B * H * H < state.minimumWork) {
-      return `T·B·H² = ${T * B * H * H} < ${state.minimumWork}: too little work for the hand-offs`;
+    const limits = state.threadLimits;
+    if (B < limits.batch) return `batch ${B} < ${limits.batch}: too few rows to split`;
+    if (H < limits.hidden) return `hidden ${H} < ${limits.hidden}: too few units to split`;
+    if (T * B * H * H < limits.work) {
+      return `T·B·H² = ${T * B * H * H} < ${limits.work}: too little work for the hand-offs`;
     }
     if (!threadedKernelsReady())
       return 'the thread pool is not available (no worker threads here, or its worker failed)';

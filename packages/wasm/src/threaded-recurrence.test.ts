@@ -7,7 +7,7 @@ import { expectNoLeaks } from '../test/fixtures';
 import { forwardAndGradients, type Layer, maxDiff, onWasm, run } from '../test/kernel-runs';
 import { uninstallWasmKernels } from './install';
 import { dropThreadedSlots, keptSlotCount } from './threaded-recurrence';
-import { parallelRunCount, setThreadsMinimumWork } from './wasm-threads';
+import { parallelRunCount, setThreadLimits } from './wasm-threads';
 
 afterEach(() => uninstallWasmKernels());
 
@@ -17,13 +17,13 @@ describe.runIf(onWasm && availableParallelism() >= 2)(
   () => {
     /** Runs `body` with the pool on (for any size) or off, with the kernels tfjs ran. */
     async function onThreads<T>(threads: boolean, body: () => T) {
-      const previous = setThreadsMinimumWork(0);
+      const previous = setThreadLimits({ work: 0 });
       const runs = parallelRunCount();
       try {
         const { value, names } = await run(true, body, threads ? 2 : 1);
         return { value, names, jobs: parallelRunCount() - runs };
       } finally {
-        setThreadsMinimumWork(previous);
+        setThreadLimits(previous);
       }
     }
     const expectClose = (actual: Float32Array[], expected: Float32Array[], tolerance: number) => {

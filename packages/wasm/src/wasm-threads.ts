@@ -1,4 +1,4 @@
-import { state } from './accelerator-state';
+import { type AcceleratorState, state } from './accelerator-state';
 import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
@@ -149,9 +149,11 @@ export function runPoolJob(p: Pool, words: Int32Array): void {
   state.poolJobs += 1;
 }
 
-/** Sets the work threshold and returns the previous one (tests use small sizes). */
-export function setThreadsMinimumWork(work: number): number {
-  const previous = state.minimumWork;
-  state.minimumWork = work;
+/** Changes the sizes from which directions go to the pool and returns the previous ones (tests). */
+export function setThreadLimits(
+  limits: Partial<AcceleratorState['threadLimits']>,
+): AcceleratorState['threadLimits'] {
+  const previous = { ...state.threadLimits };
+  Object.assign(state.threadLimits, limits);
   return previous;
 }
