@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { GRU, LSTM, RNN } from '@gated/cells';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -77,8 +77,23 @@ describe.runIf(onWasm)('the wasm sequence kernels', () => {
 });
 
 describe('the generated module', () => {
-  it('was built from the committed C source (run scripts/build-wasm.sh after editing it)', () => {
-    const source = readFileSync(new URL('../wasm/recurrence.c', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(RECURRENCE_SOURCE_SHA256);
+  it('was built from the committed C sources (run scripts/build-wasm.sh after editing them)', () => {
+    const dir = new URL('../wasm/', import.meta.url);
+    const names = readdirSync(dir)
+      .filter((n) => /\.[ch]$/.test(n))
+      .sort();
+    expect(names).toEqual([
+      'gemm.c',
+      'gru.c',
+      'lstm.c',
+      'matmul.c',
+      'pool.c',
+      'recurrence.c',
+      'rnn.c',
+      'simd.h',
+    ]);
+    const hash = createHash('sha256');
+    for (const name of names) hash.update(readFileSync(new URL(name, dir)));
+    expect(hash.digest('hex')).toBe(RECURRENCE_SOURCE_SHA256);
   });
 });

@@ -1,0 +1,171 @@
+/* ---------------------------------------------------------------------------------------------
+ * Products.
+ *
+ * pack_strided writes B [K, N] (or Bᵀ when `transposed`, B given as [N, K]) as ceil(N / 8) panels
+ * of [K, 8], zero-padded on the right, so that the product kernel reads each panel contiguously.
+ * Consecutive rows of the matrix as given are `ld` floats apart, so that a block of columns (or
+ * rows) of a larger matrix can be packed where it lies.
+ */
+static void pack_strided(int K, int N, const f32 *b, int ld, int transposed, f32 *packed) {
+  int panels = (N + PANEL - 1) / PANEL;
+  for (int p = 0; p < panels; p++) {
+    f32 *out = packed + p * K * PANEL;
+    for (int k = 0; k < K; k++) {
+      for (int j = 0; j < PANEL; j++) {
+        int col = p * PANEL + j;
+        f32 v = 0.0f;
+        if (col < N) v = transposed ? b[col * ld + k] : b[k * ld + col];
+        out[k * PANEL + j] = v;
+      }
+    }
+  }
+}
+
+/* pack_strided for a whole matrix: rows K (or, transposed, N) floats apart. */
+__attribute__((export_name("pack_panels"))) void pack_panels(int K, int N, const f32 *b,
+                                                             int transposed, f32 *packed) {
+  pack_strided(K, N, b, transposed ? K : N, transposed, packed);
+}
+
+/* out[0, width) = lo:hi + init[0, width) (init may be null); width <= 8. */
+static inline void finish_row(f32 *out, vec lo, vec hi, const f32 *init, int width) {
+  if (width == PANEL) {
+    if (init) {
+      lo = wasm_f32x4_add(lo, load(init));
+      hi = wasm_f32x4_add(hi, load(init + 4));
+    }
+    store(out, lo);
+    store(out + 4, hi);
+    return;
+  }
+  /* Lanes need constant indices: one test per column (no table, no stack). */
+#define COLUMN(j, v, l)                                                                          \
+  if (width > j) out[j] = wasm_f32x4_extract_lane(v, l) + (init ? init[j] : 0.0f);
+  COLUMN(0, lo, 0) COLUMN(1, lo, 1) COLUMN(2, lo, 2) COLUMN(3, lo, 3)
+  COLUMN(4, hi, 0) COLUMN(5, hi, 1) COLUMN(6, hi, 2)
+#undef COLUMN
+}
+
+/*
+ * Four rows of C against one panel: out[r][0, width) = init[r] + Σ_k A[r][k] · panel[k].
+ * Row r of A starts at a + r·rs and its k-th value is k·ks further (rs = lda, ks = 1 for A as
+ * it is; rs = 1, ks = lda for A stored transposed).
+ */
+static inline void block4(int K, const f32 *a, int rs, int ks, const f32 *bp, f32 *out, int ldc,
+                          const f32 *in, int ldi, int width) {
+  vec c0l = splat(0), c0h = splat(0), c1l = splat(0), c1h = splat(0);
+  vec c2l = splat(0), c2h = splat(0), c3l = splat(0), c3h = splat(0);
+  const f32 *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs;
+  for (int k = 0; k < K; k++) {
+    vec bl = load(bp + k * PANEL), bh = load(bp + k * PANEL + 4);
+    int at = k * ks;
+    vec x0 = splat(a0[at]), x1 = splat(a1[at]), x2 = splat(a2[at]), x3 = splat(a3[at]);
+    c0l = wasm_f32x4_add(c0l, wasm_f32x4_mul(x0, bl));
+    c0h = wasm_f32x4_add(c0h, wasm_f32x4_mul(x0, bh));
+    c1l = wasm_f32x4_add(c1l, wasm_f32x4_mul(x1, bl));
+    c1h = wasm_f32x4_add(c1h, wasm_f32x4_mul(x1, bh));
+    c2l = wasm_f32x4_add(c2l, wasm_f32x4_mul(x2, bl));
+    c2h = wasm_f32x4_add(c2h, wasm_f32x4_mul(x2, bh));
+    c3l = wasm_f32x4_add(c3l, wasm_f32x4_mul(x3, bl));
+    c3h = wasm_f32x4_add(c3h, wasm_f32x4_mul(x3, bh));
+  }
+  finish_row(out, c0l, c0h, in, width);
+  finish_row(out + ldc, c1l, c1h, in ? in + ldi : 0, width);
+  finish_row(out + 2 * ldc, c2l, c2h, in ? in + 2 * ldi : 0, width);
+  finish_row(out + 3 * ldc, c3l, c3h, in ? in + 3 * ldi : 0, width);
+}
+
+/* One row of C against one panel (the rows left over after blocks of four). */
+static inline void block1(int K, const f32 *a, int ks, const f32 *bp, f32 *out, const f32 *in,
+                          int width) {
+  vec lo = splat(0), hi = splat(0);
+  for (int k = 0; k < K; k++) {
+    vec x0 = splat(a[k * ks]);
+    lo = wasm_f32x4_add(lo, wasm_f32x4_mul(x0, load(bp + k * PANEL)));
+    hi = wasm_f32x4_add(hi, wasm_f32x4_mul(x0, load(bp + k * PANEL + 4)));
+  }
+  finish_row(out, lo, hi, in, width);
+}
+
+/*
+ * C[M, N] = init + A[M, K] · B, B packed by pack_panels. `init` is a matrix with row stride
+ * `ldi` (it may be C itself), a row broadcast to every row when ldi = 0, or none when null.
+ * Panels outside, rows inside: a panel ([K, 8], 4 KiB at K = 128) stays in L1 across all rows.
+ */
+static void product(int M, int N, int K, const f32 *a, int lda, const f32 *packed, f32 *c,
+                    int ldc, const f32 *init, int ldi) {
+  int panels = (N + PANEL - 1) / PANEL;
+  for (int p = 0; p < panels; p++) {
+    const f32 *bp = packed + p * K * PANEL;
+    int col = p * PANEL;
+    int width = N - col < PANEL ? N - col : PANEL;
+    const f32 *in = init ? init + col : 0;
+    int row = 0;
+    for (; row + 4 <= M; row += 4)
+      block4(K, a + row * lda, lda, 1, bp, c + row * ldc + col, ldc, in ? in + row * ldi : 0,
+             ldi, width);
+    for (; row < M; row++)
+      block1(K, a + row * lda, 1, bp, c + row * ldc + col, in ? in + row * ldi : 0, width);
+  }
+}
+
+/*
+ * C[M, N] = Aᵀ · B for A stored as [K, M] (row stride lda), B packed: the weight gradients
+ * Σ_t dz_tᵀ x_t without transposing dz. Each strip of four columns of A is first copied into
+ * `strip` ([K, 4], contiguous: it then stays in L1) and multiplied by every panel.
+ */
+static void product_at(int M, int N, int K, const f32 *a, int lda, const f32 *packed, f32 *c,
+                       f32 *strip) {
+  int panels = (N + PANEL - 1) / PANEL;
+  int row = 0;
+  for (; row + 4 <= M; row += 4) {
+    for (int k = 0; k < K; k++) store(strip + 4 * k, load(a + k * lda + row));
+    for (int p = 0; p < panels; p++) {
+      int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
+      block4(K, strip, 1, 4, packed + p * K * PANEL, c + row * N + col, N, 0, 0, width);
+    }
+  }
+  for (; row < M; row++)
+    for (int p = 0; p < panels; p++) {
+      int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
+      block1(K, a + row, lda, packed + p * K * PANEL, c + row * N + col, 0, width);
+    }
+}
+
+/*
+ * C[M, N] = init + A[M, K] · Wᵀ for W [N, K] read as it is, row by row: a dot product per output.
+ * For a few rows (decoding one token) this beats packing W, which costs as much as the product.
+ */
+static void product_rows(int M, int N, int K, const f32 *a, int lda, const f32 *w, f32 *c,
+                         int ldc, const f32 *init, int ldi) {
+  for (int row = 0; row < M; row++) {
+    const f32 *x = a + row * lda;
+    for (int n = 0; n < N; n++) {
+      const f32 *wn = w + n * K;
+      vec s0 = splat(0), s1 = splat(0);
+      int k = 0;
+      for (; k + 8 <= K; k += 8) {
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(load(x + k + 4), load(wn + k + 4)));
+      }
+      for (; k + 4 <= K; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
+      s0 = wasm_f32x4_add(s0, s1);
+      f32 sum = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) +
+                wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3);
+      for (; k < K; k++) sum += x[k] * wn[k];
+      if (init) sum += init[row * ldi + n];
+      c[row * ldc + n] = sum;
+    }
+  }
+}
+
+/*
+ * init + A · W_hhᵀ inside a time loop: on the packed panels when the caller packed them
+ * (`wt` not null), else row by row from W_hh [N, K] itself.
+ */
+static void recurrent(int M, int N, int K, const f32 *a, const f32 *wt, const f32 *w, f32 *c,
+                      const f32 *init, int ldi) {
+  if (wt) product(M, N, K, a, K, wt, c, N, init, ldi);
+  else product_rows(M, N, K, a, K, w, c, N, init, ldi);
+}
+
