@@ -9,6 +9,7 @@ export {
 } from './engine-registry';
 export { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
 export { fusedEngine } from './fused-engine';
+export { ensureGradients } from './gradients/register';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
 export type { GRUGate } from './gru-step';
 export { Linear, type LinearOptions } from './linear';

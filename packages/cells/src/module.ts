@@ -1,6 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from './assert-shape';
+import { ensureGradients } from './gradients/register';
 
 /** What `loadStateDict` did not match, as PyTorch's `load_state_dict` reports it. */
 export interface LoadStateDictResult {
@@ -29,6 +30,10 @@ export abstract class Module {
   training = true;
   private readonly ownParameters = new Map<string, Variable>();
   private readonly children = new Map<string, Module>();
+
+  constructor() {
+    ensureGradients(); // tfjs-core alone has none; ours fill in before the first forward pass
+  }
 
   /** Adopts `initial` as a trainable variable called `name`; `initial` is disposed. */
   protected registerParameter(name: string, initial: Tensor): Variable {
