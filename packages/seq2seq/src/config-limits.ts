@@ -50,12 +50,11 @@ const FIELDS: Record<keyof Seq2SeqConfig, { kind: FieldKind; limit?: keyof Check
   tieEmbeddings: { kind: 'boolean' },
   seed: { kind: 'integer' },
 };
-const REQUIRED = ['sourceVocabSize', 'targetVocabSize', 'bosId', 'eosId', 'padId'] as const;
 
 /**
  * A checkpoint's `config` as a resolved config, or an `Error` naming the field, what it must be
- * and what it is: unknown fields, wrong types, sizes past `limits`, impossible combinations,
- * and more than `limits.maxParameters` parameters in all.
+ * and what it is: missing or unknown fields, wrong types, sizes past `limits`, impossible
+ * combinations, and more than `limits.maxParameters` parameters in all.
  */
 export function checkCheckpointConfig(
   raw: unknown,
@@ -70,11 +69,11 @@ export function checkCheckpointConfig(
         `checkpoint: config has an unknown field '${name}' (a newer version's, or a typo); expected only ${Object.keys(FIELDS).join(', ')}`,
       );
   }
-  for (const name of REQUIRED) {
+  // `saveModel` writes the resolved config: a missing field is damage, not a default.
+  for (const name of Object.keys(FIELDS)) {
     if (!Object.hasOwn(config, name)) throw new Error(`checkpoint: config.${name} is missing`);
   }
   for (const [name, { kind, limit }] of Object.entries(FIELDS)) {
-    if (!Object.hasOwn(config, name)) continue;
     const value = config[name];
     if (!hasKind(value, kind))
       throw new Error(`checkpoint: config.${name} must be ${article(kind)}, got ${show(value)}`);
