@@ -50,27 +50,3 @@ export const linearWithBias = tf.customGrad(((...args: unknown[]) => {
     ],
   };
 }) as never) as (x: Tensor2D, weight: Tensor, bias: Tensor) => Tensor2D;
-
-/**
- * `h Wᵀ` inside a time loop, with `Wᵀ` transposed once per sequence by the caller rather than
- * at every step. The gradient goes to `weight` (dW = dyᵀ h), none to `transposed`, which must
- * be `tf.transpose(weight)` computed outside the recorded step.
- *
- * @param h `[B, in]`
- * @param weight `[out, in]`
- * @param transposed `[in, out]`, equal to `weightᵀ`
- */
-export function recurrentProduct(h: Tensor2D, weight: Tensor, transposed: Tensor): Tensor2D {
-  const product = tf.customGrad(((...args: unknown[]) => {
-    const [input, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
-    save([input, w]);
-    return {
-      value: tf.matMul(input, transposed as Tensor2D),
-      gradFunc: (dy: Tensor, [savedInput, savedWeight]: Tensor[]) => [
-        tf.matMul(dy as Tensor2D, savedWeight as Tensor2D),
-        tf.matMul(tf.transpose(dy as Tensor2D), savedInput as Tensor2D),
-      ],
-    };
-  }) as never) as (input: Tensor2D, w: Tensor) => Tensor2D;
-  return product(h, weight);
-}

@@ -1,14 +1,14 @@
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { GRUGate } from './gru-step';
-import {
-  type RecurrentForwardOptions,
-  RecurrentLayer,
-  type RecurrentLayerOptions,
-  type RecurrentState,
-  type RecurrentStepOptions,
-  type RecurrentStepOutput,
-  type RecurrentTrace,
-} from './recurrent-layer';
+import { RecurrentLayer } from './recurrent-layer';
+import type {
+  RecurrentForwardOptions,
+  RecurrentLayerOptions,
+  RecurrentState,
+  RecurrentStepOptions,
+  RecurrentStepOutput,
+  RecurrentTrace,
+} from './recurrent-options';
 
 export type GRUOptions = RecurrentLayerOptions;
 

@@ -7,7 +7,7 @@ export {
   recurrenceEngineNames,
   registerRecurrenceEngine,
 } from './engine-registry';
-export { linearProduct, linearWithBias, recurrentProduct } from './fast-matmul';
+export { linearProduct, linearWithBias } from './fast-matmul';
 export { fusedEngine } from './fused-engine';
 export { ensureGradients } from './gradients/register';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
@@ -33,15 +33,15 @@ export type {
 } from './recurrence-engine';
 export { GATE_COUNT, splitBiases } from './recurrence-kinds';
 export type { RecurrentCellOptions } from './recurrent-cell';
+export type { RecurrentLayer } from './recurrent-layer';
 export type {
   RecurrentForwardOptions,
-  RecurrentLayer,
   RecurrentLayerOptions,
   RecurrentState,
   RecurrentStepOptions,
   RecurrentStepOutput,
   RecurrentTrace,
-} from './recurrent-layer';
+} from './recurrent-options';
 export { referenceEngine } from './reference-engine';
 export { RNN, type RNNOptions, type RNNOutput } from './rnn';
 export type { Nonlinearity } from './rnn-step';

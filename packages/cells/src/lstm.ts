@@ -1,14 +1,14 @@
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { LSTMGate } from './lstm-step';
-import {
-  type RecurrentForwardOptions,
-  RecurrentLayer,
-  type RecurrentLayerOptions,
-  type RecurrentState,
-  type RecurrentStepOptions,
-  type RecurrentStepOutput,
-  type RecurrentTrace,
-} from './recurrent-layer';
+import { RecurrentLayer } from './recurrent-layer';
+import type {
+  RecurrentForwardOptions,
+  RecurrentLayerOptions,
+  RecurrentState,
+  RecurrentStepOptions,
+  RecurrentStepOutput,
+  RecurrentTrace,
+} from './recurrent-options';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
   /** Project `h` to this many features with `weight_hr` (Sak et al. 2014); 0 = none. Default 0. */

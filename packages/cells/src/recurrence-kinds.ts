@@ -4,7 +4,7 @@ import { gruStep } from './gru-step';
 import { lstmStep } from './lstm-step';
 import type { DirectionWeights, RecurrenceKind, RecurrenceSpec } from './recurrence-engine';
 import type { CellState, StepResult } from './recurrent-step';
-import { rnnStep } from './rnn-step';
+import { type Nonlinearity, rnnStep } from './rnn-step';
 
 /** Gate blocks stacked in `weight_ih`: 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 1 (RNN). */
 export const GATE_COUNT: Record<RecurrenceKind, number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -31,4 +31,15 @@ export function stepOfKind(
   if (spec.kind === 'lstm') return (x, h, state) => lstmStep(x, h, state, weights.weightHr);
   if (spec.kind === 'gru') return gruStep;
   return (x, h, state) => rnnStep(x, h, state, spec.nonlinearity);
+}
+
+/** What distinguishes the kinds to the shared layer loop. */
+export interface RecurrentKind {
+  /** Class name used in messages: `'LSTM'`. */
+  name: string;
+  kind: RecurrenceKind;
+  /** The RNN's activation; `'tanh'` for the others. */
+  nonlinearity: Nonlinearity;
+  /** `projSize` of an LSTM, else 0. */
+  projSize: number;
 }

@@ -5,7 +5,7 @@ import { chooseEngine, type EngineChoice } from './engine-registry';
 import { Module } from './module';
 import { type PackedSequence, packSequence, readLengths, reverseTime } from './packed-sequence';
 import type { DirectionWeights, RecurrenceKind, RecurrenceRun } from './recurrence-engine';
-import { GATE_COUNT } from './recurrence-kinds';
+import { GATE_COUNT, type RecurrentKind } from './recurrence-kinds';
 import {
   checkLayerOptions,
   type RecurrentForwardOptions,
@@ -16,30 +16,8 @@ import {
   type RecurrentTrace,
 } from './recurrent-options';
 import type { CellState } from './recurrent-step';
-import type { Nonlinearity } from './rnn-step';
 import { freshSeed, type RandomSource, seededRandom, uniformValues } from './seeded-random';
 import { unstackFirst } from './unstack';
-
-export type { DirectionWeights } from './recurrence-engine';
-export type {
-  RecurrentForwardOptions,
-  RecurrentLayerOptions,
-  RecurrentState,
-  RecurrentStepOptions,
-  RecurrentStepOutput,
-  RecurrentTrace,
-} from './recurrent-options';
-
-/** What distinguishes the kinds to the shared layer loop. */
-export interface RecurrentKind {
-  /** Class name used in messages: `'LSTM'`. */
-  name: string;
-  kind: RecurrenceKind;
-  /** The RNN's activation; `'tanh'` for the others. */
-  nonlinearity: Nonlinearity;
-  /** `projSize` of an LSTM, else 0. */
-  projSize: number;
-}
 
 interface LayerResult<Gate extends string> {
   output: Tensor3D;
@@ -100,19 +78,19 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     return this.kind.kind === 'lstm';
   }
 
+  /** The seed of this call's dropout masks between layers, or undefined when none apply. */
+  private dropoutSeed(given: number | undefined): number | undefined {
+    if (!(this.training && this.dropout > 0 && this.numLayers > 1)) return undefined;
+    return given ?? Math.floor(this.random() * 2 ** 31);
+  }
+
   /** PyTorch's parameters and order: per layer, per direction, w_ih, w_hh, b_ih, b_hh, w_hr. */
   private createWeights(): void {
     const gateRows = GATE_COUNT[this.kind.kind] * this.hiddenSize;
     const bound = 1 / Math.sqrt(this.hiddenSize);
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     const init = (shape: number[]) =>
-      tf.tensor(
-        uniformValues(
-          this.random,
-          shape.reduce((a, b) => a * b, 1),
-          bound,
-        ),
-        shape,
-      );
+      tf.tensor(uniformValues(this.random, size(shape), bound), shape);
     for (let layer = 0; layer < this.numLayers; layer++) {
       const layerInput = layer === 0 ? this.inputSize : this.outputSize * this.numDirections;
       for (let direction = 0; direction < this.numDirections; direction++) {
@@ -160,10 +138,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     }
     if (options.c0) assertShape(where, 'c0', options.c0, [stateCount, batch, this.hiddenSize]);
     const lengths = options.lengths && readLengths(where, options.lengths, steps, batch);
-    const dropping = this.training && this.dropout > 0 && this.numLayers > 1;
-    const dropoutSeed = dropping
-      ? (options.dropoutSeed ?? Math.floor(this.random() * 2 ** 31))
-      : undefined;
+    const dropoutSeed = this.dropoutSeed(options.dropoutSeed);
 
     const choices: EngineChoice[] = [];
     const result = tf.tidy(() => {
@@ -248,10 +223,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
       throw new Error(`${where}: state.c is only for LSTM; ${this.kind.name} has no cell state`);
     }
     if (state?.c) assertShape(where, 'state.c', state.c, [this.numLayers, batch, this.hiddenSize]);
-    const dropping = this.training && this.dropout > 0 && this.numLayers > 1;
-    const dropoutSeed = dropping
-      ? (options.dropoutSeed ?? Math.floor(this.random() * 2 ** 31))
-      : undefined;
+    const dropoutSeed = this.dropoutSeed(options.dropoutSeed);
     const choices: EngineChoice[] = [];
     const result = tf.tidy(() => {
       const h0 = state?.h ? unstackFirst<Tensor2D>(state.h) : undefined;

@@ -1,13 +1,13 @@
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import {
-  type RecurrentForwardOptions,
-  RecurrentLayer,
-  type RecurrentLayerOptions,
-  type RecurrentState,
-  type RecurrentStepOptions,
-  type RecurrentStepOutput,
-  type RecurrentTrace,
-} from './recurrent-layer';
+import { RecurrentLayer } from './recurrent-layer';
+import type {
+  RecurrentForwardOptions,
+  RecurrentLayerOptions,
+  RecurrentState,
+  RecurrentStepOptions,
+  RecurrentStepOutput,
+  RecurrentTrace,
+} from './recurrent-options';
 import type { Nonlinearity } from './rnn-step';
 
 export interface RNNOptions extends RecurrentLayerOptions {

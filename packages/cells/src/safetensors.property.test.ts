@@ -8,8 +8,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half-precision';
-import { decodeSafetensors, encodeSafetensors, readSafetensorsMetadata } from './safetensors';
 import {
   ITEM_BYTES,
   join,
@@ -19,7 +17,9 @@ import {
   product,
   split,
   validFileArb,
-} from './safetensors-arbitraries';
+} from '../test/safetensors-arbitraries';
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from './half-precision';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsMetadata } from './safetensors';
 import type { SafetensorsDtype } from './safetensors-format';
 
 /** What a reader that gets the format right makes of an accepted file, value by value. */

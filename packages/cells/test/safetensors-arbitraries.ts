@@ -3,7 +3,7 @@
  * imports this file): names, valid files made raw, and mutations of them.
  */
 import fc from 'fast-check';
-import type { SafetensorsDtype } from './safetensors-format';
+import type { SafetensorsDtype } from '../src/safetensors-format';
 
 export const ITEM_BYTES: Record<SafetensorsDtype, number> = {
   F32: 4,
