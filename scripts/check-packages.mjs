@@ -71,6 +71,12 @@ function externalPeers(names) {
   return [...peers].map(([peer, version]) => `${peer}@${version}`);
 }
 
+/** What the smoke test needs besides the package and its peers (smoke/install.json), e.g. a backend. */
+function smokeExtras(dir) {
+  const file = join(dir, 'smoke', 'install.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+}
+
 function checkPackage(name) {
   const dir = workspace.get(name);
   const step = (label) => process.stdout.write(`  ${label} ... `);
@@ -107,6 +113,7 @@ function checkPackage(name) {
         '--loglevel=error',
         ...packed,
         ...externalPeers(withWorkspaceDependencies(name)),
+        ...smokeExtras(dir),
       ],
       {
         cwd: project,

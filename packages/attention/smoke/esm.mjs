@@ -1,7 +1,8 @@
 // Run by scripts/check-packages.mjs in a temporary project that installed the packed tarballs.
 import assert from 'node:assert/strict';
 import { AdditiveAttention, lengthsToMask } from '@gated/attention';
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 
 await tf.setBackend('cpu');
 const attention = new AdditiveAttention({ queryWidth: 5, keyWidth: 7, seed: 42 });

@@ -1,6 +1,7 @@
 // Run by scripts/check-packages.mjs in a temporary project that installed the packed tarballs.
 const assert = require('node:assert/strict');
-const tf = require('@tensorflow/tfjs');
+const tf = require('@tensorflow/tfjs-core');
+require('@tensorflow/tfjs-backend-cpu');
 const { Seq2Seq, Trainer, greedyDecode, saveModel, loadModel } = require('@gated/seq2seq');
 require('@gated/seq2seq/node');
 

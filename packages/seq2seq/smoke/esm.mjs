@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beamSearch, greedyDecode, loadModel, Seq2Seq, saveModel, Trainer } from '@gated/seq2seq';
 import { readCheckpoint, writeCheckpoint } from '@gated/seq2seq/node';
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 
 await tf.setBackend('cpu');
 const model = new Seq2Seq({
