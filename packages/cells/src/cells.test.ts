@@ -39,6 +39,17 @@ function run(cell: RNNCell | LSTMCell | GRUCell, x: Tensor2D, h: Tensor2D, c?: T
   return cell instanceof LSTMCell ? cell.forward(x, { h, c }) : cell.forward(x, { h });
 }
 
+it('the cell fixture holds its 6 cases', () => {
+  expect(cases.map((c) => c.name)).toEqual([
+    'RNNCell-{}',
+    "RNNCell-{'nonlinearity': 'relu'}",
+    'LSTMCell-{}',
+    'GRUCell-{}',
+    "GRUCell-{'bias': False}",
+    "LSTMCell-{'bias': False}",
+  ]);
+});
+
 describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_name, c) => {
   it('one step and its gradients match torch.nn cells', async () => {
     const cell = buildCell(c);
@@ -55,11 +66,16 @@ describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_na
         inputs.h as Tensor2D,
         inputs.c as Tensor2D,
       ) as Record<string, Tensor>;
+      const outputNames = c.kind === 'LSTMCell' ? ['c', 'h'] : ['h'];
+      expect(Object.keys(out).sort()).toEqual(outputNames);
+      expect(Object.keys(c.outputs).sort()).toEqual(outputNames);
+      expect(Object.keys(weights).sort()).toEqual(outputNames);
       for (const [name, expected] of Object.entries(c.outputs)) {
         expect(maxAbsDiff(out[name]!, expected), name).toBeLessThan(1e-5);
       }
       tf.dispose(Object.values(out));
       const wrt = { ...inputs, ...Object.fromEntries(cell.namedParameters()) };
+      expect(Object.keys(wrt).sort()).toEqual(Object.keys(c.grads).sort());
       const { value, grads } = tf.variableGrads(() => {
         const result = run(
           cell,

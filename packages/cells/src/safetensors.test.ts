@@ -59,8 +59,12 @@ describe('a PyTorch state_dict saved as safetensors', () => {
     expect(pooled.byteOffset).toBe(13);
     const fromPool = decodeSafetensors(pooled);
     const plain = decodeSafetensors(bytes);
-    for (const name of Object.keys(plain))
+    expect(Object.keys(plain)).toHaveLength(16);
+    expect(Object.keys(fromPool)).toEqual(Object.keys(plain));
+    for (const name of Object.keys(plain)) {
+      expect(fromPool[name]!.shape).toEqual(plain[name]!.shape);
       expect(fromPool[name]!.arraySync()).toEqual(plain[name]!.arraySync());
+    }
     tf.dispose([...Object.values(fromPool), ...Object.values(plain)]);
   });
 
@@ -94,6 +98,7 @@ describe('encodeSafetensors', () => {
     ).toEqual(bytes);
     expect(new DataView(bytes.buffer).getUint32(0, true) % 8).toBe(0); // header padded to 8 bytes
     const back = decodeSafetensors(bytes);
+    expect(Object.keys(back).sort()).toEqual(['a', 'b', 's']);
     for (const [name, tensor] of Object.entries(record)) {
       expect(back[name]!.dtype).toBe(tensor.dtype);
       expect(back[name]!.shape).toEqual(tensor.shape);

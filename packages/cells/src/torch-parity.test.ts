@@ -68,6 +68,13 @@ function lossOf(
   return loss as tf.Scalar;
 }
 
+it('the layer fixture holds its 29 cases, each named once: 11 LSTM, 10 RNN, 8 GRU', () => {
+  expect(new Set(cases.map((c) => c.name)).size).toBe(29);
+  const byKind = { LSTM: 0, RNN: 0, GRU: 0 };
+  for (const c of cases) byKind[c.kind]++;
+  expect(byKind).toEqual({ LSTM: 11, RNN: 10, GRU: 8 });
+});
+
 describe.each(cases.map((c) => [c.name, c] as const))('PyTorch parity: %s', (_name, c) => {
   it(`outputs match torch.nn.${c.kind} within ${OUTPUT_TOLERANCE}`, async () => {
     const layer = buildLayer(c);
