@@ -20,11 +20,12 @@ const STATES = 5;
 
 /**
  * Runs test/save-child.ts (saving states start, start + 1, … in a loop) and kills it with
- * SIGKILL `delayMs` after it is ready. Resolves with the last save it reported as returned.
+ * SIGKILL `delayMs` after its first save returned, so that every kill lands among saves however
+ * loaded the machine is. Resolves with the last save it reported as returned.
  * Node runs the child itself (`--import tsx`), so the signal reaches the process that writes.
  */
 function saveUntilKilled(dir: string, fixtures: string, start: number, delayMs: number) {
-  return new Promise<number | undefined>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'test/save-child.ts', dir, fixtures, String(start)],
@@ -35,7 +36,7 @@ function saveUntilKilled(dir: string, fixtures: string, start: number, delayMs: 
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      if (!timer && out.includes('ready\n'))
+      if (!timer && out.includes('saved '))
         timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
     child.stderr.on('data', (chunk) => {
@@ -44,7 +45,7 @@ function saveUntilKilled(dir: string, fixtures: string, start: number, delayMs: 
     child.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL') return reject(new Error(`save-child exited (${code}): ${errors}`));
       const saved = [...out.matchAll(/^saved (\d+)$/gm)].map((m) => Number(m[1]));
-      resolve(saved.at(-1));
+      resolve(saved.at(-1)!);
     });
   });
 }
@@ -80,11 +81,9 @@ describe('crashes', () => {
     const stages: Record<string, number> = {};
     let saves = 0;
     for (let kill = 0; kill < KILLS; kill++) {
-      const reported = await saveUntilKilled(dir, fixtures, newest + 1, 2 + random() * 40);
-      if (reported !== undefined) {
-        saves += reported - newest;
-        newest = reported;
-      }
+      const reported = await saveUntilKilled(dir, fixtures, newest + 1, random() * 30);
+      saves += reported - newest;
+      newest = reported;
       const stage = stageOfKill(dirname(dir));
       stages[stage] = (stages[stage] ?? 0) + 1;
 
@@ -109,6 +108,6 @@ describe('crashes', () => {
       ]);
     }
     if (process.env.CHECKPOINT_TALLY) console.log({ kills: KILLS, saves, stages });
-    expect(saves).toBeGreaterThan(KILLS); // the kills landed among saves, not before the first
+    expect(saves).toBeGreaterThanOrEqual(KILLS);
   }, 60_000);
 });

@@ -19,7 +19,6 @@ const states = readdirSync(fixtures)
       ]),
     ),
   );
-process.stdout.write('ready\n');
 const until = Date.now() + 10_000;
 for (let n = Number(start); Date.now() < until; n++) {
   writeCheckpoint(dir, states[n % states.length]!);
