@@ -12,15 +12,21 @@ export { type BeamSearchOptions, beamSearch } from './beam-search';
 export { Bridge } from './bridge';
 export {
   CHECKPOINT_FORMAT,
+  CHECKPOINT_LIMITS,
   CHECKPOINT_VERSION,
   type CheckpointFiles,
+  type CheckpointLimits,
+  type CheckpointManifest,
+  type LoadOptions,
   loadModel,
   loadTraining,
   loadWeights,
+  parameterCount,
   readManifest,
   saveModel,
   saveTraining,
   type TrainingOverrides,
+  upgradeCheckpoint,
 } from './checkpoint';
 export { clipByGlobalNorm } from './clip';
 export {

@@ -1,5 +1,5 @@
 import { dateTask } from '@gated/datasets';
-import type { TextModel } from '../models/text-model';
+import type { TextModel } from '@gated/models';
 
 const MONTH_NAMES = [
   'january',

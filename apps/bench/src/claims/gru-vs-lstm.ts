@@ -1,4 +1,5 @@
 import { exactMatch, reverseTask, Vocab } from '@gated/datasets';
+import { VOCAB_SPECIAL_IDS } from '@gated/models';
 import { type Example, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
 
 export interface Seq2SeqRace {
@@ -34,9 +35,7 @@ export async function gruVsLstmOnReversal(quick: boolean): Promise<Seq2SeqRace> 
     const model = new Seq2Seq({
       sourceVocabSize: vocab.size,
       targetVocabSize: vocab.size,
-      padId: 0,
-      bosId: 1,
-      eosId: 2,
+      ...VOCAB_SPECIAL_IDS,
       cell,
       embeddingSize: quick ? 8 : 32,
       hiddenSize: quick ? 8 : 64,

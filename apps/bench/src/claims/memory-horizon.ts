@@ -1,20 +1,20 @@
-import * as tf from '@tensorflow/tfjs';
-import { classifierAccuracy, classifierStep } from '../../../demo/src/engine/classifier-training';
-import { RECALL_KEYS, RECALL_TOKENS, recallBatch } from '../../../demo/src/engine/recall-data';
 import {
   type ClassifierCell,
-  SequenceClassifier,
-} from '../../../demo/src/engine/sequence-classifier';
+  classifierAccuracy,
+  classifierStep,
+  recallBatch,
+  recallClassifier,
+  type SequenceClassifier,
+} from '@gated/models';
+import * as tf from '@tensorflow/tfjs';
 import type { Progress } from '../progress';
 
 /** The recall classifier every run of claim 3 starts from (the same seed for every cell). */
 function recallModel(cell: ClassifierCell, quick: boolean, inputNoise = 0): SequenceClassifier {
-  return new SequenceClassifier({
+  return recallClassifier({
     cell,
-    vocabSize: RECALL_TOKENS.length,
     embeddingSize: 8,
     hiddenSize: quick ? 4 : 32,
-    classes: RECALL_KEYS,
     seed: 11,
     inputNoise,
   });

@@ -1,9 +1,9 @@
 import { GRU, LSTM, RNN } from '@gated/cells';
 import { copyTask, Vocab } from '@gated/datasets';
+import { gradientNormsByDistance, VOCAB_SPECIAL_IDS } from '@gated/models';
+import { loadTextModel } from '@gated/models/node';
 import { type AttentionKind, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
-import { gradientNormsByDistance } from '../../../demo/src/engine/gradient-norms';
 import { describeMachine, type MachineDescription } from '../machine';
-import { TextModel } from '../models/text-model';
 import type { Progress } from '../progress';
 import {
   type DatesAlignment,
@@ -184,9 +184,7 @@ async function bottleneck(
   const base = {
     sourceVocabSize: vocab.size,
     targetVocabSize: vocab.size,
-    padId: 0,
-    bosId: 1,
-    eosId: 2,
+    ...VOCAB_SPECIAL_IDS,
     cell: 'gru' as const,
     embeddingSize: 32,
     seed: 1,
@@ -385,14 +383,14 @@ export interface ModelPlaces {
 
 /** Claim 7 on the shipped dates model and, when given, the G2P model. */
 function alignment(places: ModelPlaces, quick: boolean): ClaimsResults['alignment'] {
-  const dates = TextModel.load(places.dates);
+  const dates = loadTextModel(places.dates);
   const { example: datesExample, ...datesNumbers } = datesAlignment(dates, quick ? 20 : 300);
-  dates.model.dispose();
+  dates.dispose();
   let g2p: MonotonicAlignment | undefined;
   if (places.g2p && places.g2pTest) {
-    const model = TextModel.load(places.g2p);
+    const model = loadTextModel(places.g2p);
     g2p = monotonicAlignment(model, places.g2pTest);
-    model.model.dispose();
+    model.dispose();
   }
   const { example: g2pExample, ...g2pNumbers } = g2p ?? { example: undefined };
   return {

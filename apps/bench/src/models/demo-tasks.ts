@@ -6,7 +6,8 @@ import {
   tokenErrorRate,
   wordErrorRate,
 } from '@gated/datasets';
-import type { TextModel, TextTask, TrainTextModelOptions } from './text-model';
+import type { TextModel } from '@gated/models';
+import type { TextTask, TrainTextModelOptions } from './train-text-model';
 
 /** Dates in 24 human formats → ISO, as in the TensorFlow.js date-conversion-attention example. */
 export function datesTask(quick: boolean): TextTask {

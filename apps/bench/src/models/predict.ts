@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { SPECIAL_TOKENS } from '@gated/datasets';
+import { tokenizers } from '@gated/models';
+import { loadTextModel } from '@gated/models/node';
 import { type PredictLinesOptions, type PredictSummary, predictLines } from './predict-lines';
-import { TextModel, tokenizers } from './text-model';
 
 /**
  * `predict --model DIR [--beam N]`: one input per line on stdin, `input<TAB>output` per line on
@@ -14,7 +15,7 @@ export async function runPredict(
   output: NodeJS.WritableStream = process.stdout,
   options: PredictLinesOptions = {},
 ): Promise<PredictSummary> {
-  const model = TextModel.load(resolve(process.cwd(), modelDir));
+  const model = loadTextModel(resolve(process.cwd(), modelDir));
   const tokenizer = tokenizers[model.extra.sourceTokenizer];
   try {
     return await predictLines(
@@ -30,6 +31,6 @@ export async function runPredict(
       options,
     );
   } finally {
-    model.model.dispose();
+    model.dispose();
   }
 }

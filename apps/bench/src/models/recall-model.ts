@@ -1,25 +1,15 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import {
   classifierAccuracy,
   classifierStep,
+  RECALL_TOKENS,
+  type RecallModelExtra,
+  recallBatch,
+  recallClassifier,
   saveClassifier,
-} from '../../../demo/src/engine/classifier-training';
-import { RECALL_KEYS, RECALL_TOKENS, recallBatch } from '../../../demo/src/engine/recall-data';
-import { SequenceClassifier } from '../../../demo/src/engine/sequence-classifier';
-
-/** What the demo's recall model records about its training (`extra` of its config.json). */
-export interface RecallModelExtra {
-  task: 'recall';
-  tokens: readonly string[];
-  /** Distances (distractors between key and question) drawn uniformly in training. */
-  trainedDistances: [number, number];
-  trainedSteps: number;
-  trainingSeconds: number;
-  /** Held-out accuracy per distance (256 sequences each). */
-  accuracy: Array<{ distance: number; accuracy: number }>;
-}
+} from '@gated/models';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Trains the LSTM whose gates the demo's first section shows: long-range recall (a key, N
@@ -32,12 +22,10 @@ export function trainRecallModel(options: {
 }): RecallModelExtra & { parameters: number } {
   const steps = options.quick ? 20 : 3000;
   const [minDistance, maxDistance] = options.quick ? [3, 6] : [5, 40];
-  const model = new SequenceClassifier({
+  const model = recallClassifier({
     cell: 'lstm',
-    vocabSize: RECALL_TOKENS.length,
     embeddingSize: 8,
     hiddenSize: options.quick ? 4 : 16,
-    classes: RECALL_KEYS,
     seed: 7,
   });
   const optimizer = tf.train.adam(3e-3);

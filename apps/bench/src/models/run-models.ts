@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { RecallModelExtra } from '@gated/models';
 import type { TrainingEvent } from '@gated/seq2seq';
 import { describeMachine, type MachineDescription } from '../machine';
 import { medianDecodeMs } from '../speed/decode-latency';
@@ -12,8 +13,8 @@ import {
   scoreTextModel,
   type TextMetrics,
 } from './demo-tasks';
-import { type RecallModelExtra, trainRecallModel } from './recall-model';
-import { type TextTask, trainTextModel } from './text-model';
+import { trainRecallModel } from './recall-model';
+import { type TextTask, trainTextModel } from './train-text-model';
 
 export interface ModelRunOptions {
   quick: boolean;
@@ -78,7 +79,7 @@ async function trainAndScore(
   beamSize: number,
 ) {
   const { modelDir, runDir } = places(options, task.name);
-  const { model, finished, seconds } = await trainTextModel({
+  const { model, finished, steps, seconds } = await trainTextModel({
     task,
     ...recipe,
     runDir,
@@ -96,13 +97,13 @@ async function trainAndScore(
     task: task.name,
     modelDir,
     finished,
-    trainedSteps: model.extra.trainedSteps,
+    trainedSteps: steps,
     trainingSeconds: seconds,
     parameters: model.model.numParameters(),
     test,
     latencyMsPerWord,
   };
-  model.model.dispose();
+  model.dispose();
   return entry;
 }
 

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TextModel } from '@gated/models';
+import { loadTextModel } from '@gated/models/node';
 import { installWasmKernels, uninstallWasmKernels, wasmKernelsStatus } from '@gated/wasm';
-import { TextModel } from '../models/text-model';
 import { median } from './subjects';
 
 /** Median ms of greedy `predict([input])`, one input at a time, after a warm-up. */
@@ -42,7 +43,7 @@ export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | u
   const all = Object.keys(dictionary).filter((w) => /^[a-z]+$/.test(w));
   const stride = Math.floor(all.length / count);
   const words = Array.from({ length: count }, (_, i) => all[i * stride]!);
-  const model = TextModel.load(G2P_MODEL_DIR);
+  const model = loadTextModel(G2P_MODEL_DIR);
   try {
     const msPerWord = medianDecodeMs(model, words);
     // The same decoding on @gated/cells' portable engines alone (the accelerator uninstalled).
@@ -52,6 +53,6 @@ export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | u
     if (accelerated) await installWasmKernels();
     return { model: 'apps/demo/public/models/g2p', words: count, msPerWord, opsMsPerWord };
   } finally {
-    model.model.dispose();
+    model.dispose();
   }
 }

@@ -1,5 +1,13 @@
 import { copyTask, dateTask, exactMatch, Vocab } from '@gated/datasets';
 import {
+  classifierAccuracy,
+  classifierStep,
+  recallBatch,
+  recallClassifier,
+  TextModel,
+  VOCAB_SPECIAL_IDS,
+} from '@gated/models';
+import {
   type Example,
   evaluate,
   greedyDecode,
@@ -8,11 +16,7 @@ import {
   type TrainingEvent,
 } from '@gated/seq2seq';
 import * as tf from '@tensorflow/tfjs-core';
-import { classifierAccuracy, classifierStep } from './classifier-training';
 import type { JobEvent, JobResult, JobSpec } from './protocol';
-import { RECALL_KEYS, RECALL_TOKENS, recallBatch } from './recall-data';
-import { SequenceClassifier } from './sequence-classifier';
-import { TextModel } from './text-model';
 
 export type Emit = (event: JobEvent) => void;
 
@@ -65,14 +69,7 @@ export async function compareJob(
   if (!Number.isInteger(spec.distance) || spec.distance < 1 || spec.distance > 200)
     throw new Error(`distance must be an integer from 1 to 200, got ${spec.distance}`);
   const make = (cell: 'lstm' | 'gru') =>
-    new SequenceClassifier({
-      cell,
-      vocabSize: RECALL_TOKENS.length,
-      embeddingSize: spec.inputSize,
-      hiddenSize: spec.hiddenSize,
-      classes: RECALL_KEYS,
-      seed: 3,
-    });
+    recallClassifier({ cell, embeddingSize: spec.inputSize, hiddenSize: spec.hiddenSize, seed: 3 });
   const models = { lstm: make('lstm'), gru: make('gru') };
   const optimizers = { lstm: tf.train.adam(3e-3), gru: tf.train.adam(3e-3) };
   const heldOut = recallBatch(128, spec.distance, 999_999);
@@ -137,9 +134,7 @@ export async function bottleneckJob(
   const model = new Seq2Seq({
     sourceVocabSize: vocab.size,
     targetVocabSize: vocab.size,
-    padId: 0,
-    bosId: 1,
-    eosId: 2,
+    ...VOCAB_SPECIAL_IDS,
     cell: 'gru',
     embeddingSize: 16,
     hiddenSize: 64,
@@ -194,9 +189,7 @@ export async function datesJob(
   const model = new Seq2Seq({
     sourceVocabSize: sourceVocab.size,
     targetVocabSize: targetVocab.size,
-    padId: 0,
-    bosId: 1,
-    eosId: 2,
+    ...VOCAB_SPECIAL_IDS,
     cell: 'gru',
     embeddingSize: 16,
     hiddenSize: 48,

@@ -1,5 +1,4 @@
-import type { GateTraceValues } from './sequence-classifier';
-import type { Translation } from './text-model';
+import type { GateTraceValues, Translation } from '@gated/models';
 
 /** `auto`: WebGL on a hardware GPU, else wasm (threaded SIMD when the page is cross-origin isolated). */
 export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';

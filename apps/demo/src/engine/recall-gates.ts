@@ -1,24 +1,22 @@
+import {
+  loadClassifier,
+  parseRecallSequence,
+  RECALL_TOKENS,
+  type SequenceClassifier,
+} from '@gated/models';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadClassifier } from './classifier-training';
+import { fetchModelFiles } from './model-files';
 import type { GateView } from './protocol';
-import { parseRecallSequence, RECALL_TOKENS } from './recall-data';
-import type { SequenceClassifier } from './sequence-classifier';
 
 /** The pretrained recall LSTM (`public/models/recall`, from `pnpm bench train-demo-models`). */
 export class RecallGates {
   private constructor(private readonly model: SequenceClassifier) {}
 
   static async fetch(baseUrl: string): Promise<RecallGates> {
-    const [config, weights] = await Promise.all(
-      ['config.json', 'weights.safetensors'].map(async (name) => {
-        const response = await fetch(new URL(name, baseUrl));
-        if (!response.ok) throw new Error(`${name}: HTTP ${response.status} from ${response.url}`);
-        return new Uint8Array(await response.arrayBuffer());
-      }),
-    );
-    const json = new TextDecoder().decode(config);
-    return new RecallGates(loadClassifier(json, weights as Uint8Array).model);
+    const files = await fetchModelFiles(baseUrl);
+    const json = new TextDecoder().decode(files['config.json']);
+    return new RecallGates(loadClassifier(json, files['weights.safetensors']).model);
   }
 
   /** Every gate and state of the LSTM per step for one typed sequence, and its answer. */

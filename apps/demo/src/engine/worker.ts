@@ -3,12 +3,13 @@
  * The demo's TensorFlow.js worker: every model lives here, so training never blocks the page.
  * Requests arrive as `Request`s; answers and training progress leave as `Reply`s.
  */
+import { TextModel } from '@gated/models';
 import { initBackend } from './backend';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { bottleneckJob, compareJob, datesJob } from './jobs';
+import { fetchModelFiles } from './model-files';
 import type { BackendInfo, Reply, Request, TranslatorName } from './protocol';
 import { RecallGates } from './recall-gates';
-import { TextModel } from './text-model';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const modelsUrl = new URL(`${import.meta.env.BASE_URL}models/`, scope.location.origin);
@@ -23,7 +24,9 @@ function translator(name: TranslatorName): Promise<TextModel> {
   if (known) return known;
   if (name === 'yours')
     return Promise.reject(new Error('Train your own model first (the button below the chart)'));
-  const loading = TextModel.fetch(new URL(`${name}/`, modelsUrl).href);
+  const loading = fetchModelFiles(new URL(`${name}/`, modelsUrl).href).then((files) =>
+    TextModel.fromFiles(files),
+  );
   translators.set(name, loading);
   loading.catch(() => translators.delete(name));
   return loading;

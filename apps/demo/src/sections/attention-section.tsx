@@ -1,10 +1,10 @@
+import type { Translation } from '@gated/models';
 import { useEffect, useState } from 'preact/hooks';
 import { SERIES_COLORS } from '../components/colors';
 import { Heatmap } from '../components/heatmap';
 import { LineChart } from '../components/line-chart';
 import type { Engine } from '../engine/client';
 import type { JobEvent, TranslatorName } from '../engine/protocol';
-import type { Translation } from '../engine/text-model';
 import { describeStatus, useJob } from '../use-job';
 
 const MODELS: Array<{ name: TranslatorName; label: string; example: string }> = [

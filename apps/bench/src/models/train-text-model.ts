@@ -1,18 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Vocab } from '@gated/datasets';
 import {
-  characterTokenizer,
-  symbolTokenizer,
-  type Tokenizer,
-  Vocab,
-  type VocabJson,
-} from '@gated/datasets';
+  TextModel,
+  type TextModelExtra,
+  type TokenizerName,
+  VOCAB_SPECIAL_IDS,
+} from '@gated/models';
 import {
-  beamSearch,
   type Example,
-  greedyDecode,
-  type Hypothesis,
-  loadModel,
   loadTraining,
   Seq2Seq,
   type Seq2SeqConfig,
@@ -31,8 +27,6 @@ export interface TextPair {
   targets: string[][];
 }
 
-export type TokenizerName = 'characters' | 'symbols';
-
 export interface TextTask {
   name: string;
   sourceTokenizer: TokenizerName;
@@ -42,60 +36,10 @@ export interface TextTask {
   test: TextPair[];
 }
 
-/** What a shipped model carries besides its weights (the checkpoint's `extra`). */
-export interface TextModelExtra {
-  task: string;
-  sourceTokenizer: TokenizerName;
-  targetTokenizer: TokenizerName;
-  sourceVocab: VocabJson;
-  targetVocab: VocabJson;
+/** What a model trained here carries besides its weights: how long it trained, too. */
+export interface TrainedTextModelExtra extends TextModelExtra {
   trainedSteps: number;
   trainingSeconds: number;
-}
-
-export const tokenizers: Record<TokenizerName, Tokenizer> = {
-  characters: characterTokenizer,
-  symbols: symbolTokenizer,
-};
-
-/** A trained model with everything needed to turn text into text. */
-export class TextModel {
-  constructor(
-    readonly model: Seq2Seq,
-    readonly extra: TextModelExtra,
-    readonly sourceVocab = Vocab.fromJSON(extra.sourceVocab),
-    readonly targetVocab = Vocab.fromJSON(extra.targetVocab),
-  ) {}
-
-  static load(dir: string): TextModel {
-    const { model, extra } = loadModel(readCheckpoint(dir));
-    return new TextModel(model, extra as TextModelExtra);
-  }
-
-  /** Text in, token lists out (beam 1 = greedy). */
-  predict(texts: readonly string[], beamSize = 1): string[][] {
-    const sources = texts.map((text) =>
-      this.sourceVocab.encode(tokenizers[this.extra.sourceTokenizer].tokenize(text)),
-    );
-    const empty = sources.findIndex((s) => s.length === 0);
-    if (empty >= 0) throw new Error(`predict: input ${empty + 1} is empty`);
-    return beamSearch(this.model, sources, { beamSize, alpha: beamSize > 1 ? 1 : 0 }).map(
-      ([best]) => this.targetVocab.decode(best!.tokens),
-    );
-  }
-
-  /** Greedy hypotheses (token ids, score, attention rows) for texts, in order. */
-  decode(texts: readonly string[]): Hypothesis[] {
-    const sources = texts.map((text) =>
-      this.sourceVocab.encode(tokenizers[this.extra.sourceTokenizer].tokenize(text)),
-    );
-    return greedyDecode(this.model, sources);
-  }
-
-  /** The output as text, tokens joined as the target tokenizer joins them. */
-  detokenize(tokens: readonly string[]): string {
-    return tokenizers[this.extra.targetTokenizer].detokenize(tokens);
-  }
 }
 
 export interface TrainTextModelOptions {
@@ -128,10 +72,10 @@ function examplesOf(pairs: readonly TextPair[], source: Vocab, target: Vocab): E
  */
 export async function trainTextModel(
   options: TrainTextModelOptions,
-): Promise<{ model: TextModel; finished: boolean; seconds: number }> {
+): Promise<{ model: TextModel; finished: boolean; steps: number; seconds: number }> {
   const { task } = options;
   let trainer: Trainer;
-  let extra: TextModelExtra;
+  let extra: TrainedTextModelExtra;
   if (existsSync(join(options.runDir, 'training.json'))) {
     // The recipe's schedule governs a resumed run too, so a recipe can shorten (or lengthen) its
     // schedule between runs; the step counter and Adam moments carry on.
@@ -148,7 +92,7 @@ export async function trainTextModel(
         `${options.task.name}: resuming at step ${restored.trainer.state.step} with the recipe's schedule ${JSON.stringify(schedule)} (was ${JSON.stringify(saved.options.schedule)})`,
       );
     trainer = restored.trainer;
-    extra = restored.extra as TextModelExtra;
+    extra = restored.extra as TrainedTextModelExtra;
   } else {
     const sourceVocab = Vocab.build(task.train.map((p) => p.source));
     const targetVocab = Vocab.build(task.train.flatMap((p) => p.targets));
@@ -165,9 +109,7 @@ export async function trainTextModel(
       ...options.config,
       sourceVocabSize: sourceVocab.size,
       targetVocabSize: targetVocab.size,
-      padId: 0,
-      bosId: 1,
-      eosId: 2,
+      ...VOCAB_SPECIAL_IDS,
     });
     trainer = new Trainer(model, options.trainer);
   }
@@ -181,7 +123,7 @@ export async function trainTextModel(
   );
   const started = performance.now();
   const secondsBefore = extra.trainingSeconds;
-  const snapshot = (): TextModelExtra => ({
+  const snapshot = (): TrainedTextModelExtra => ({
     ...extra,
     trainedSteps: trainer.state.step,
     trainingSeconds: secondsBefore + (performance.now() - started) / 1000,
@@ -201,6 +143,7 @@ export async function trainTextModel(
   return {
     model: new TextModel(trainer.model, finalExtra),
     finished: reason === 'maxSteps',
+    steps: finalExtra.trainedSteps,
     seconds: finalExtra.trainingSeconds,
   };
 }
