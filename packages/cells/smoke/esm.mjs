@@ -26,7 +26,10 @@ const { grads } = tf.variableGrads(() =>
 );
 const norms = Object.values(grads).map((g) => tf.norm(g).dataSync()[0]);
 assert.equal(norms.length, 4);
-assert.ok(norms.every((n) => Number.isFinite(n) && n > 0), `gradient norms ${norms}`);
+assert.ok(
+  norms.every((n) => Number.isFinite(n) && n > 0),
+  `gradient norms ${norms}`,
+);
 const dict = decodeSafetensors(encodeSafetensors(lstm.stateDict()));
 assert.equal(Object.keys(dict).length, 4);
 console.log(

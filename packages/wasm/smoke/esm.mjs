@@ -22,4 +22,11 @@ const onKernels = lstm.forward(x).output.dataSync();
 const portable = lstm.forward(x, { engine: 'fused' }).output.dataSync();
 const worst = onKernels.reduce((w, v, i) => Math.max(w, Math.abs(v - portable[i])), 0);
 assert.ok(worst < 2e-6, `wasm vs fused ${worst}`);
-console.log('esm ok: engines', status.engines.join(' '), 'simd', status.simd, 'wasm vs fused', worst);
+console.log(
+  'esm ok: engines',
+  status.engines.join(' '),
+  'simd',
+  status.simd,
+  'wasm vs fused',
+  worst,
+);
