@@ -28,7 +28,7 @@ export function speedMarkdown(results: SpeedResults): string {
         .join('; ') +
       '.',
     '',
-    'gated runs on one thread, like tf.layers, except layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), whose training steps and inference split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one).',
+    'gated runs with `@gated/wasm` installed (`installWasmKernels()`): its `wasm` engine on one thread, like tf.layers, except layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), which take its `wasm-threads` engine and split each time step between two threads (a worker; `GATED_WASM_THREADS=off` keeps one). At the headline sizes it is also timed without the accelerator, on `@gated/cells` alone (its portable `fused` engine).',
     '',
   ];
   const headline = results.entries.filter((e) => e.headline);
@@ -114,6 +114,10 @@ function verdict(e: SpeedEntry): string {
       `onnxruntime-node ${ms(e.onnxruntime.inferMs)} ms inference (gated ${(e.gated.inferMs / e.onnxruntime.inferMs).toFixed(1)}× slower, target within 5×: ${within ? 'met' : 'not met'})`,
     );
   }
+  if (e.portable)
+    parts.push(
+      `without @gated/wasm (the portable fused engine) ${ms(e.portable.trainMs)} ms per training step and ${ms(e.portable.inferMs)} ms inference: the accelerator is ${ratio(e.portable.trainMs / e.gated.trainMs)} and ${ratio(e.portable.inferMs / e.gated.inferMs)} faster`,
+    );
   if (e.brainjs && e.ratios.trainVsBrainjs !== undefined)
     parts.push(
       `brain.js ${ms(e.brainjs.trainMs)} ms per training pass over the batch (gated ${ratio(e.ratios.trainVsBrainjs)} faster), ${ms(e.brainjs.inferMs)} ms inference (${ratio(e.ratios.inferVsBrainjs)})`,

@@ -9,6 +9,7 @@ import { Progress } from '../progress';
 import { brainjsMs, loadBrainjs } from './brainjs-peer';
 import { type DecodeLatency, g2pDecodeLatency } from './decode-latency';
 import { loadOnnxruntime, ORT_THREADS, onnxInferMs } from './onnxruntime-peer';
+import { withPortableEngines } from './portable';
 import { type SoakResult, soak } from './soak';
 import {
   gatedSubject,
@@ -41,6 +42,8 @@ export interface SpeedEntry {
   onnxruntime?: { inferMs: number; inferTokensPerSecond: number };
   /** brain.js's TimeStep network of the same sizes (headline size only: it is slow). */
   brainjs?: { trainMs: number; inferMs: number };
+  /** gated without @gated/wasm: @gated/cells' portable `fused` engine (headline sizes only). */
+  portable?: { trainMs: number; inferMs: number };
   /** How many times faster gated is (> 1 = faster). */
   ratios: {
     trainVsTfLayers: number;
@@ -159,10 +162,7 @@ interface Timing {
   minMs: number;
 }
 
-/**
- * Runs the grid. tf.layers is measured first, on stock tfjs kernels: gated installs faster wasm
- * Slice/Unpack/SplitV kernels on its first forward, which would speed tf.layers up too.
- */
+/** Runs the grid: tf.layers, PyTorch, onnxruntime and brain.js first, then gated. */
 export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
   const grid = speedGrid(options.quick);
   const timing: Timing = options.quick
@@ -260,6 +260,14 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
           : {}),
       },
     };
+  });
+  await withPortableEngines(() => {
+    for (const entry of entries.filter((e) => e.headline)) {
+      const subject = gatedSubject(entry.config);
+      const [trainMs, inferMs] = measure(subject, timing);
+      subject.dispose();
+      entry.portable = { trainMs, inferMs };
+    }
   });
   const soakConfig: SpeedConfig = options.quick
     ? { kind: 'lstm', batch: 4, length: 5, input: 8, hidden: 16 }
