@@ -1,13 +1,38 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { nonFiniteNames } from './finite';
+import { checkNumber, checkOptionKeys } from './option-checks';
 
 export interface AdamOptions {
   /** Default 0.9 (Kingma & Ba 2015). */
   beta1?: number;
-  /** Default 0.999. */
+  /** Default 0.999 (Kingma & Ba 2015): v averages g² over ~1,000 steps. */
   beta2?: number;
   /** Added to √v̂; default 1e-8, as in PyTorch. */
   epsilon?: number;
+}
+
+/** Refuses Adam settings outside the ranges where its update is defined and bounded. */
+export function checkAdamOptions(where: string, name: string, options: unknown): void {
+  checkOptionKeys(where, name, options, ['beta1', 'beta2', 'epsilon']);
+  const prefix = name === 'options' ? '' : `${name}.`;
+  for (const beta of ['beta1', 'beta2'] as const)
+    if (options[beta] !== undefined)
+      checkNumber(where, `${prefix}${beta}`, options[beta], (v) => v >= 0 && v < 1, 'in [0, 1)');
+  if (options.epsilon !== undefined)
+    checkNumber(where, `${prefix}epsilon`, options.epsilon, (v) => v > 0, '> 0');
+}
+
+/**
+ * An update refused because it would have made parameters or moments non-finite; nothing was
+ * changed. `parameters` names them.
+ */
+export class NonFiniteUpdateError extends Error {
+  constructor(readonly parameters: string[]) {
+    super(
+      `Adam.apply: the update would make ${parameters.join(', ')} non-finite; nothing was changed`,
+    );
+  }
 }
 
 /**
@@ -24,46 +49,61 @@ export class Adam {
   private readonly moments = new Map<string, { m: Variable; v: Variable }>();
 
   constructor(options: AdamOptions = {}) {
+    checkAdamOptions('Adam', 'options', options);
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
   }
 
-  /** Applies one update: `grads` by parameter name, `parameters` the variables to change. */
+  /**
+   * Applies one update: `grads` by parameter name, `parameters` the variables to change. All or
+   * nothing: when any new parameter or moment would not be finite (an overflowing `v = g²`, say),
+   * nothing is assigned, the step count stays, and `NonFiniteUpdateError` names them.
+   */
   apply(
     parameters: ReadonlyArray<[string, Variable]>,
     grads: Record<string, Tensor>,
     learningRate: number,
   ): void {
-    this.step += 1;
-    const correction1 = 1 - this.beta1 ** this.step;
-    const correction2 = 1 - this.beta2 ** this.step;
+    checkNumber('Adam.apply', 'learningRate', learningRate, (v) => v >= 0, '≥ 0');
+    const step = this.step + 1;
+    const correction1 = 1 - this.beta1 ** step;
+    const correction2 = 1 - this.beta2 ** step;
     const stepSize = learningRate / correction1;
-    tf.tidy(() => {
+    const updates: Array<{ name: string; parameter: Variable; values: Tensor[] }> = [];
+    try {
       for (const [name, parameter] of parameters) {
         const grad = grads[name];
         if (!grad) continue;
-        const state = this.momentsOf(name, parameter);
-        const m = tf.add(tf.mul(state.m, this.beta1), tf.mul(grad, 1 - this.beta1));
-        const v = tf.add(tf.mul(state.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
-        const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(correction2)), this.epsilon);
-        parameter.assign(tf.sub(parameter, tf.mul(tf.div(m, denominator), stepSize)));
-        state.m.assign(m);
-        state.v.assign(v);
+        const state = this.moments.get(name);
+        const values = tf.tidy(() => {
+          const m0 = state?.m ?? tf.zerosLike(parameter);
+          const v0 = state?.v ?? tf.zerosLike(parameter);
+          const m = tf.add(tf.mul(m0, this.beta1), tf.mul(grad, 1 - this.beta1));
+          const v = tf.add(tf.mul(v0, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
+          const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(correction2)), this.epsilon);
+          return [tf.sub(parameter, tf.mul(tf.div(m, denominator), stepSize)), m, v];
+        });
+        updates.push({ name, parameter, values });
       }
-    });
-  }
-
-  private momentsOf(name: string, parameter: Variable): { m: Variable; v: Variable } {
-    let state = this.moments.get(name);
-    if (!state) {
-      state = {
-        m: tf.variable(tf.zerosLike(parameter), false),
-        v: tf.variable(tf.zerosLike(parameter), false),
-      };
-      this.moments.set(name, state);
+      const broken = nonFiniteNames(updates.map(({ name, values }) => [name, values] as const));
+      if (broken.length > 0) throw new NonFiniteUpdateError(broken);
+      for (const { name, parameter, values } of updates) {
+        const [next, m, v] = values as [Tensor, Tensor, Tensor];
+        parameter.assign(next);
+        const state = this.moments.get(name);
+        if (state) {
+          state.m.assign(m);
+          state.v.assign(v);
+        } else {
+          this.moments.set(name, { m: tf.variable(m, false), v: tf.variable(v, false) });
+        }
+      }
+      this.step = step;
+    } finally {
+      // Variables share the data they were assigned; these handles can go.
+      tf.dispose(updates.flatMap((u) => u.values));
     }
-    return state;
   }
 
   /** The moments as `m.<name>` / `v.<name>` tensors (copies, the caller's to dispose). */
