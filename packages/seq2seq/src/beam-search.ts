@@ -1,7 +1,8 @@
 import { withTransposedWeights } from '@gated/cells';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeBatch, makeSourceBatch } from './batch';
+import { disposeBatch, makeSourceBatch, type SourceBatch } from './batch';
+import { checkBeamCall } from './decode-checks';
 import type { DecoderMemory, DecoderState } from './decoder-state';
 import {
   attentionRow,
@@ -11,14 +12,14 @@ import {
   lengthPenalty,
   readStep,
 } from './hypothesis';
-import type { Seq2Seq } from './seq2seq';
+import type { Encoded, Seq2Seq } from './seq2seq';
 
 export interface BeamSearchOptions extends DecodeOptions {
-  /** Hypotheses kept per source at every step. Default 5. */
+  /** Hypotheses kept per source at every step, in [1, 1000]. Default 5, a common NMT setting. */
   beamSize?: number;
-  /** α of the GNMT length penalty `((5 + |Y|) / 6)^α`; 0 = none. Default 1, as JoeyNMT. */
+  /** α ≥ 0 of the GNMT length penalty `((5 + |Y|) / 6)^α`; 0 = none. Default 1, as JoeyNMT. */
   alpha?: number;
-  /** Hypotheses returned per source, best first. Default 1; at most `beamSize`. */
+  /** Hypotheses returned per source, best first, in [1, beamSize]. Default 1: the best. */
   nBest?: number;
 }
 
@@ -34,13 +35,17 @@ interface Beam {
  * length counting EOS. A source is done when `beamSize` hypotheses have finished, or at
  * `maxLength`, where the open ones are closed with EOS. With `beamSize: 1` this is greedy decoding.
  *
+ * @param sources token ids `[B][S_b]`: B ≥ 1 arrays, each of S_b ≥ 1 source-vocabulary ids
  * @returns per source, the `nBest` hypotheses sorted by score, best first
+ * @throws before allocating anything when a source, an option or the model's special ids are
+ *   out of range, naming it: `beamSearch: maxLength must be a positive integer, got -1`
  */
 export function beamSearch(
   model: Seq2Seq,
   sources: ReadonlyArray<readonly number[]>,
   options: BeamSearchOptions = {},
 ): Hypothesis[][] {
+  checkBeamCall(model, sources, options);
   // Each decoder step reuses the same weights: transpose them once for the whole search.
   return withTransposedWeights(() => beamSearchBody(model, sources, options));
 }
@@ -53,37 +58,28 @@ function beamSearchBody(
   const { config } = model;
   const beamSize = options.beamSize ?? 5;
   const alpha = options.alpha ?? 1;
-  const nBest = Math.min(options.nBest ?? 1, beamSize);
+  const nBest = options.nBest ?? 1;
   const maxLength = options.maxLength ?? defaultMaxLength(sources);
-  if (!Number.isInteger(beamSize) || beamSize < 1)
-    throw new Error(`beamSearch: beamSize must be a positive integer, got ${beamSize}`);
-  if (!(alpha >= 0)) throw new Error(`beamSearch: alpha must be ≥ 0, got ${alpha}`);
   const wasTraining = model.training;
   model.eval();
-  const batch = makeSourceBatch(config, sources, 'beamSearch');
   const count = sources.length;
-  const steps = batch.source.shape[1];
   const vocab = config.targetVocabSize;
-  const encoded = model.encode(batch);
-  // Every source's rows repeated beamSize times: row b·K + k is beam k of source b.
-  const tiled = tf.tensor1d(
-    Int32Array.from({ length: count * beamSize }, (_, i) => Math.floor(i / beamSize)),
-    'int32',
-  );
-  const memory = mapTensors(encoded.memory, (t) => tf.gather(t, tiled)) as DecoderMemory;
-  let state = mapTensors(encoded.state, (t) =>
-    tf.gather(t, tiled, t.rank === 3 ? 1 : 0),
-  ) as DecoderState;
-  tf.dispose([tiled, ...Object.values(encoded.memory), ...Object.values(encoded.state)]);
-  const withAttention = memory.projectedKeys !== undefined;
-  // Only beam 0 is live at first, so the first step does not pick K copies of one token.
-  let beams: Beam[][] = sources.map(() => [
-    { tokens: [], logProb: 0, attention: withAttention ? [] : undefined },
-  ]);
-  const finished: Hypothesis[][] = sources.map(() => []);
-  const done = new Array<boolean>(count).fill(false);
-  let previous = tf.fill([count * beamSize], config.bosId, 'int32') as Tensor1D;
+  let batch: SourceBatch | undefined;
+  let memory: DecoderMemory | undefined;
+  let state: DecoderState | undefined;
+  let previous: Tensor1D | undefined;
   try {
+    batch = makeSourceBatch(config, sources, 'beamSearch');
+    const steps = batch.source.shape[1];
+    ({ memory, state } = tileBeams(model.encode(batch), count, beamSize));
+    const withAttention = memory.projectedKeys !== undefined;
+    // Only beam 0 is live at first, so the first step does not pick K copies of one token.
+    let beams: Beam[][] = sources.map(() => [
+      { tokens: [], logProb: 0, attention: withAttention ? [] : undefined },
+    ]);
+    const finished: Hypothesis[][] = sources.map(() => []);
+    const done = new Array<boolean>(count).fill(false);
+    previous = tf.fill([count * beamSize], config.bosId, 'int32') as Tensor1D;
     for (let t = 0; t <= maxLength && !done.every(Boolean); t++) {
       const out = model.step(previous, state, memory);
       const { logProbs, attention } = readStep(out);
@@ -150,12 +146,33 @@ function beamSearchBody(
       state = reordered;
       previous = tf.tensor1d(chosen, 'int32');
     }
+    return finished.map((list) => [...list].sort((a, b) => b.score - a.score).slice(0, nBest));
   } finally {
-    tf.dispose([previous, ...Object.values(state), ...Object.values(memory)]);
-    disposeBatch(batch);
+    tf.dispose([previous, ...Object.values(state ?? {}), ...Object.values(memory ?? {})]);
+    if (batch) disposeBatch(batch);
     model.train(wasTraining);
   }
-  return finished.map((list) => [...list].sort((a, b) => b.score - a.score).slice(0, nBest));
+}
+
+/**
+ * Every source's encoder memory and initial state repeated `beamSize` times: row b·K + k is
+ * beam k of source b. Frees `encoded`, also when the gather fails.
+ */
+function tileBeams(encoded: Encoded, count: number, beamSize: number): Encoded {
+  return tf.tidy(() => {
+    const tiled = tf.tensor1d(
+      Int32Array.from({ length: count * beamSize }, (_, i) => Math.floor(i / beamSize)),
+      'int32',
+    );
+    try {
+      return {
+        memory: mapTensors(encoded.memory, (t) => tf.gather(t, tiled)),
+        state: mapTensors(encoded.state, (t) => tf.gather(t, tiled, t.rank === 3 ? 1 : 0)),
+      } as unknown as tf.TensorContainer;
+    } finally {
+      tf.dispose([...Object.values(encoded.memory), ...Object.values(encoded.state)]);
+    }
+  }) as unknown as Encoded;
 }
 
 interface Candidate {

@@ -127,7 +127,7 @@ describe('Seq2Seq config', () => {
       { attention: 'transformer' },
       "attention must be one of 'none', 'bahdanau', 'luong-dot', 'luong-general', 'luong-concat', got 'transformer'",
     ],
-    [{ dropout: 1 }, 'dropout must be in [0, 1), got 1'],
+    [{ dropout: 1 }, 'dropout must be a number in [0, 1), got 1'],
   ])('refuses %j', (overrides, message) => {
     expect(() => new Seq2Seq(tinyConfig(overrides as never))).toThrow(message);
   });

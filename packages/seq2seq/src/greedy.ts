@@ -1,8 +1,9 @@
 import { withTransposedWeights } from '@gated/cells';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeBatch, makeSourceBatch } from './batch';
-import type { DecoderState } from './decoder-state';
+import { disposeBatch, makeSourceBatch, type SourceBatch } from './batch';
+import { checkGreedyCall } from './decode-checks';
+import type { DecoderMemory, DecoderState } from './decoder-state';
 import {
   argMaxAt,
   attentionRow,
@@ -15,16 +16,20 @@ import type { Seq2Seq } from './seq2seq';
 
 /**
  * Greedy decoding of a batch: at each step the most probable token, until EOS or `maxLength`.
- * Runs in evaluation mode (no dropout) and leaves no tensors behind.
+ * Runs in evaluation mode (no dropout) and leaves no tensors behind, also when it throws.
  *
- * @param sources token ids, one array per sequence (any lengths ≥ 1)
+ * @param sources token ids `[B][S_b]`: B ≥ 1 arrays, each of S_b ≥ 1 source-vocabulary ids
+ * @param options `maxLength`, a positive integer
  * @returns one hypothesis per source, in order
+ * @throws before allocating anything when a source, an option or the model's special ids are
+ *   out of range, naming it: `greedyDecode: maxLength must be a positive integer, got -1`
  */
 export function greedyDecode(
   model: Seq2Seq,
   sources: ReadonlyArray<readonly number[]>,
   options: DecodeOptions = {},
 ): Hypothesis[] {
+  checkGreedyCall(model, sources, options);
   // Each decoder step reuses the same weights: transpose them once for the whole search.
   return withTransposedWeights(() => greedyDecodeBody(model, sources, options));
 }
@@ -38,20 +43,23 @@ function greedyDecodeBody(
   const maxLength = options.maxLength ?? defaultMaxLength(sources);
   const wasTraining = model.training;
   model.eval();
-  const batch = makeSourceBatch(config, sources, 'greedyDecode');
-  const { memory, state: initial } = model.encode(batch);
-  const count = sources.length;
-  const steps = batch.source.shape[1];
-  const vocab = config.targetVocabSize;
-  const results: Hypothesis[] = sources.map(() => ({
-    tokens: [],
-    score: 0,
-    attention: memory.projectedKeys ? [] : undefined,
-  }));
-  const finished = new Array<boolean>(count).fill(false);
-  let state: DecoderState = initial;
-  let previous = tf.fill([count], config.bosId, 'int32') as Tensor1D;
+  let batch: SourceBatch | undefined;
+  let memory: DecoderMemory | undefined;
+  let state: DecoderState | undefined;
+  let previous: Tensor1D | undefined;
   try {
+    batch = makeSourceBatch(config, sources, 'greedyDecode');
+    ({ memory, state } = model.encode(batch));
+    const count = sources.length;
+    const steps = batch.source.shape[1];
+    const vocab = config.targetVocabSize;
+    const results: Hypothesis[] = sources.map(() => ({
+      tokens: [],
+      score: 0,
+      attention: memory!.projectedKeys ? [] : undefined,
+    }));
+    const finished = new Array<boolean>(count).fill(false);
+    previous = tf.fill([count], config.bosId, 'int32') as Tensor1D;
     for (let t = 0; t <= maxLength && !finished.every(Boolean); t++) {
       const out = model.step(previous, state, memory);
       const { logProbs, attention } = readStep(out);
@@ -72,10 +80,10 @@ function greedyDecodeBody(
       state = out.state;
       previous = tf.tensor1d(chosen, 'int32');
     }
+    return results;
   } finally {
-    tf.dispose([previous, ...Object.values(state), ...Object.values(memory)]);
-    disposeBatch(batch);
+    tf.dispose([previous, ...Object.values(state ?? {}), ...Object.values(memory ?? {})]);
+    if (batch) disposeBatch(batch);
     model.train(wasTraining);
   }
-  return results;
 }

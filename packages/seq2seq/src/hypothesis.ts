@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import type { DecoderStepOutput } from './decoder-state';
+import { checkInteger, checkNumber } from './option-checks';
 
 /** One decoded output sequence. */
 export interface Hypothesis {
@@ -16,7 +17,11 @@ export interface Hypothesis {
 }
 
 export interface DecodeOptions {
-  /** Most output tokens before stopping (EOS not counted). Default 2 × longest source + 10. */
+  /**
+   * Most output tokens before stopping (EOS not counted), a positive integer. Default 2 × the
+   * longest source + 10: room for outputs longer than their inputs, and a bound on a model that
+   * never emits EOS.
+   */
   maxLength?: number;
 }
 
@@ -25,11 +30,16 @@ export interface DecodeOptions {
  * it, so α > 0 stops beam search from preferring short outputs; α = 0 gives 1.
  */
 export function lengthPenalty(length: number, alpha: number): number {
+  checkInteger('lengthPenalty', 'length', length, 0);
+  checkNumber('lengthPenalty', 'alpha', alpha, (v) => v >= 0, '≥ 0');
   return ((5 + length) / 6) ** alpha;
 }
 
 export function defaultMaxLength(sources: ReadonlyArray<readonly number[]>): number {
-  return 2 * Math.max(...sources.map((s) => s.length)) + 10;
+  // A loop, not Math.max(...): spreading a very large batch overflows the call stack.
+  let longest = 0;
+  for (const source of sources) longest = Math.max(longest, source.length);
+  return 2 * longest + 10;
 }
 
 /** A step's log-probabilities `[rows, V]` and attention `[rows, S]`, read to the CPU. */
