@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tinyConfig, tinyExamples } from '../test/tiny-task';
+import type { TrainingEvent } from './fit-options';
 import { afterEvaluation, initialScheduleState, learningRateAt } from './schedule';
 import { Seq2Seq } from './seq2seq';
 import { Trainer } from './trainer';
@@ -61,4 +63,71 @@ describe('early stopping', () => {
     trainer.dispose();
     model.dispose();
   });
+
+  it('rolls the weights back to the best evaluation and says so in the stop event', async () => {
+    const model = new Seq2Seq(tinyConfig({ cell: 'gru', hiddenSize: 6 }));
+    const trainer = new Trainer(model, { batchSize: 3, learningRate: 0.1, seed: 7 });
+    const weightsAt = new Map<number, Record<string, number[]>>();
+    const evaluations: Array<{ step: number; loss: number }> = [];
+    let stop: TrainingEvent | undefined;
+    const before = tf.memory().numTensors;
+    const result = await trainer.fit({
+      train: tinyExamples(9, 1),
+      validation: tinyExamples(5, 3),
+      evaluateEvery: 1,
+      maxSteps: 40,
+      earlyStopping: { patience: 2 },
+      onProgress: (e) => {
+        if (e.type === 'stop') stop = e;
+        if (e.type !== 'evaluation') return;
+        evaluations.push({ step: e.step, loss: e.loss });
+        weightsAt.set(e.step, weightsOf(model));
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before + 2 * model.parameters().length); // Adam's moments
+    expect(result.reason).toBe('earlyStopping');
+    const best = evaluations.reduce((a, b) => (b.loss < a.loss ? b : a));
+    expect(best.step).toBe(trainer.state.step - 2); // `patience` evaluations after the best
+    expect(weightsOf(model)).toEqual(weightsAt.get(best.step));
+    expect(weightsOf(model)).not.toEqual(weightsAt.get(trainer.state.step));
+    expect(result.restoredBest).toEqual({ step: best.step, metric: 'loss', value: best.loss });
+    expect(stop).toMatchObject({
+      type: 'stop',
+      reason: 'earlyStopping',
+      restoredBest: result.restoredBest,
+    });
+    expect(result.message).toBe(
+      `no improvement of the validation loss in 2 evaluations. Restored the weights of step ${best.step}, the best evaluation of this fit (validation loss ${best.loss.toPrecision(4)}).`,
+    );
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('keeps the last weights with restoreBest: false', async () => {
+    const model = new Seq2Seq(tinyConfig({ cell: 'gru', hiddenSize: 6 }));
+    const trainer = new Trainer(model, { batchSize: 3, learningRate: 0.1, seed: 7 });
+    let last: Record<string, number[]> | undefined;
+    const result = await trainer.fit({
+      train: tinyExamples(9, 1),
+      validation: tinyExamples(5, 3),
+      evaluateEvery: 1,
+      maxSteps: 40,
+      earlyStopping: { patience: 2 },
+      restoreBest: false,
+      onProgress: (e) => {
+        if (e.type === 'evaluation') last = weightsOf(model);
+      },
+    });
+    expect(result.reason).toBe('earlyStopping');
+    expect(result.restoredBest).toBeUndefined();
+    expect(weightsOf(model)).toEqual(last);
+    trainer.dispose();
+    model.dispose();
+  });
 });
+
+function weightsOf(model: Seq2Seq): Record<string, number[]> {
+  return Object.fromEntries(
+    model.namedParameters().map(([name, v]) => [name, Array.from(v.dataSync())]),
+  );
+}

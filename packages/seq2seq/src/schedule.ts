@@ -1,3 +1,5 @@
+import { checkInteger, checkNumber, checkOptionKeys, describeValue } from './option-checks';
+
 /**
  * Learning-rate schedules, as plain data so that they can be saved with a training checkpoint.
  * - `constant`: the base rate.
@@ -10,6 +12,52 @@ export type LearningRateSchedule =
   | { type: 'constant' }
   | { type: 'warmup-cosine'; warmupSteps: number; totalSteps: number; minFactor?: number }
   | { type: 'plateau'; factor?: number; patience?: number; minFactor?: number };
+
+/** Refuses a schedule that would give a non-finite, negative or growing-without-end rate. */
+export function checkSchedule(
+  where: string,
+  schedule: unknown,
+): asserts schedule is LearningRateSchedule {
+  const name = 'schedule';
+  const type = (schedule as { type?: unknown } | null)?.type;
+  if (type === 'constant') {
+    checkOptionKeys(where, name, schedule, ['type']);
+  } else if (type === 'warmup-cosine') {
+    checkOptionKeys(where, name, schedule, ['type', 'warmupSteps', 'totalSteps', 'minFactor']);
+    checkInteger(where, 'schedule.warmupSteps', schedule.warmupSteps, 0);
+    checkInteger(where, 'schedule.totalSteps', schedule.totalSteps, 1);
+    if (schedule.totalSteps < schedule.warmupSteps)
+      throw new Error(
+        `${where}: schedule.totalSteps must be ≥ schedule.warmupSteps (${schedule.warmupSteps}), got ${schedule.totalSteps}`,
+      );
+    if (schedule.minFactor !== undefined)
+      checkNumber(
+        where,
+        'schedule.minFactor',
+        schedule.minFactor,
+        (v) => v >= 0 && v <= 1,
+        'in [0, 1]',
+      );
+  } else if (type === 'plateau') {
+    checkOptionKeys(where, name, schedule, ['type', 'factor', 'patience', 'minFactor']);
+    if (schedule.factor !== undefined)
+      checkNumber(where, 'schedule.factor', schedule.factor, (v) => v > 0 && v < 1, 'in (0, 1)');
+    if (schedule.patience !== undefined)
+      checkInteger(where, 'schedule.patience', schedule.patience, 0);
+    if (schedule.minFactor !== undefined)
+      checkNumber(
+        where,
+        'schedule.minFactor',
+        schedule.minFactor,
+        (v) => v >= 0 && v <= 1,
+        'in [0, 1]',
+      );
+  } else {
+    throw new Error(
+      `${where}: schedule.type must be 'constant', 'warmup-cosine' or 'plateau', got ${describeValue(type)}`,
+    );
+  }
+}
 
 /** What a schedule remembers between steps (only `plateau` has anything). */
 export interface ScheduleState {

@@ -1,137 +1,57 @@
 import { seededRandom } from '@gated/cells';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, type AdamOptions } from './adam';
-import { disposeBatch, type Example, makeTrainingBatch } from './batch';
+import { Adam, NonFiniteUpdateError } from './adam';
+import { disposeBatch, type Example, makeTrainingBatch, type TrainingBatch } from './batch';
+import { BestWeights } from './best-weights';
 import { clipByGlobalNorm } from './clip';
-import { type EvaluationMetrics, evaluate } from './evaluate';
+import { countTowardsDivergence } from './divergence';
+import { evaluate } from './evaluate';
+import { nonFiniteNames } from './finite';
+import { checkFitOptions, type FitOptions, type FitResult, type StopReason } from './fit-options';
 import { maskedCrossEntropy } from './loss';
-import {
-  afterEvaluation,
-  initialScheduleState,
-  type LearningRateSchedule,
-  learningRateAt,
-  type ScheduleState,
-} from './schedule';
+import { afterEvaluation, learningRateAt } from './schedule';
 import type { Seq2Seq } from './seq2seq';
+import { checkExamples } from './token-checks';
+import {
+  type ResolvedTrainerOptions,
+  resolveTrainerOptions,
+  type TrainerOptions,
+} from './trainer-options';
+import { initialTrainerState, type TrainerState, withStateDefaults } from './trainer-state';
+import { refusedStep, refuseNonFiniteWeights, TrainingDivergedError } from './training-diverged';
+import { cleanStopReason, stopMessage, stopWith } from './training-stop';
 
-/** How to train; saved with training checkpoints so a resumed run uses the same. */
-export interface TrainerOptions {
-  /** Examples per update. Default 32. */
-  batchSize?: number;
-  /** Adam's base learning rate. Default 1e-3 (Kingma & Ba's default). */
-  learningRate?: number;
-  /** How the rate changes over training. Default constant. */
-  schedule?: LearningRateSchedule;
-  /** Clip gradients to this global L2 norm (Pascanu et al. 2013); 0 = off. Default 5, a common RNN setting. */
-  clipNorm?: number;
-  /** Label smoothing ε. Default 0. */
-  labelSmoothing?: number;
-  /** Probability of feeding the gold previous token in training. Default 1 (always). */
-  teacherForcing?: number;
-  /** Seeds the data order, dropout and teacher-forcing draws. Default 0, so runs repeat. */
-  seed?: number;
-  adam?: AdamOptions;
-}
-
-/** Progress, for a CLI progress bar or a web page. */
-export type TrainingEvent =
-  | {
-      type: 'step';
-      step: number;
-      epoch: number;
-      loss: number;
-      learningRate: number;
-      gradNorm: number;
-      tokensPerSecond: number;
-      elapsedSeconds: number;
-      etaSeconds?: number;
-    }
-  | ({ type: 'evaluation'; step: number; epoch: number; improved: boolean } & EvaluationMetrics)
-  | { type: 'stop'; step: number; epoch: number; reason: StopReason };
-
-export type StopReason = 'maxSteps' | 'epochs' | 'earlyStopping' | 'timeBudget' | 'aborted';
-
-export interface FitOptions {
-  train: readonly Example[];
-  /** Evaluated every `evaluateEvery` steps: loss, exact match, token accuracy. */
-  validation?: readonly Example[];
-  /** Stop when this many epochs are complete (counted across resumes). */
-  epochs?: number;
-  /** Stop when this many updates are done (counted across resumes). */
-  maxSteps?: number;
-  /** Steps between evaluations. Default: once per epoch. */
-  evaluateEvery?: number;
-  /** Stop after `patience` evaluations without improvement of `metric` (default `'loss'`). */
-  earlyStopping?: { patience: number; metric?: 'loss' | 'exactMatch' };
-  /** Stop (cleanly, after a step) once this much time has passed in this call. */
-  timeBudgetMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (event: TrainingEvent) => void;
-  /**
-   * Called after every evaluation (and at the end) with the trainer, to save a training
-   * checkpoint: `writeCheckpoint(dir, saveTraining(trainer))`. Awaited.
-   */
-  onCheckpoint?: (trainer: Trainer) => void | Promise<void>;
-}
-
-/** Counters and memory of a training run: what a resume needs besides weights and moments. */
-export interface TrainerState {
-  step: number;
-  epoch: number;
-  /** Batches of the current epoch already used. */
-  batchInEpoch: number;
-  schedule: ScheduleState;
-  /** Best validation value of the early-stopping metric so far (lower is better), if any. */
-  best: number | null;
-  evaluationsWithoutImprovement: number;
-  history: Array<{ step: number; epoch: number } & EvaluationMetrics>;
-}
-
-/** A non-finite loss: training stopped before the update, nothing was changed. */
-export class TrainingDivergedError extends Error {}
+export type { FitOptions, FitResult, RestoredBest, StopReason, TrainingEvent } from './fit-options';
+export type { TrainerOptions } from './trainer-options';
+export type { TrainerState } from './trainer-state';
+export { type NonFiniteReason, TrainingDivergedError } from './training-diverged';
 
 /**
  * Trains a `Seq2Seq` with masked cross-entropy, teacher forcing, Adam, gradient clipping and a
  * learning-rate schedule; deterministic for a seed and resumable from a training checkpoint.
  */
 export class Trainer {
-  readonly options: Required<Omit<TrainerOptions, 'adam'>> & { adam: AdamOptions };
+  readonly options: ResolvedTrainerOptions;
   readonly optimizer: Adam;
-  state: TrainerState = {
-    step: 0,
-    epoch: 0,
-    batchInEpoch: 0,
-    schedule: initialScheduleState(),
-    best: null,
-    evaluationsWithoutImprovement: 0,
-    history: [],
-  };
+  private current: TrainerState = initialTrainerState();
 
+  /** @throws when an option is out of range, naming it, what was expected and what came */
   constructor(
     readonly model: Seq2Seq,
     options: TrainerOptions = {},
   ) {
-    this.options = {
-      batchSize: options.batchSize ?? 32,
-      learningRate: options.learningRate ?? 1e-3,
-      schedule: options.schedule ?? { type: 'constant' },
-      clipNorm: options.clipNorm ?? 5,
-      labelSmoothing: options.labelSmoothing ?? 0,
-      teacherForcing: options.teacherForcing ?? 1,
-      seed: options.seed ?? 0,
-      adam: options.adam ?? {},
-    };
-    const { batchSize, learningRate, labelSmoothing, teacherForcing } = this.options;
-    if (!Number.isInteger(batchSize) || batchSize < 1)
-      throw new Error(`Trainer: batchSize must be a positive integer, got ${batchSize}`);
-    if (!(learningRate > 0))
-      throw new Error(`Trainer: learningRate must be > 0, got ${learningRate}`);
-    if (!(labelSmoothing >= 0 && labelSmoothing < 1))
-      throw new Error(`Trainer: labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
-    if (!(teacherForcing >= 0 && teacherForcing <= 1))
-      throw new Error(`Trainer: teacherForcing must be in [0, 1], got ${teacherForcing}`);
+    this.options = resolveTrainerOptions(options);
     this.optimizer = new Adam(this.options.adam);
+  }
+
+  get state(): TrainerState {
+    return this.current;
+  }
+
+  /** Replaces the counters (a resume does); fields an older checkpoint lacks get their defaults. */
+  set state(state: TrainerState) {
+    this.current = withStateDefaults(state);
   }
 
   /** The learning rate of the next update. */
@@ -146,15 +66,21 @@ export class Trainer {
 
   /**
    * One update on `examples`. Returns the loss before the update and the gradient norm.
-   * @throws TrainingDivergedError when the loss is NaN or infinite (no update is made)
+   * @throws TrainingDivergedError when the loss, a gradient or an updated weight would be NaN or
+   *   infinite; the update is refused, so the weights and Adam's state stay as they were
    */
   trainStep(examples: readonly Example[]): { loss: number; gradNorm: number; tokens: number } {
     const model = this.model;
+    checkExamples('Trainer.trainStep', 'examples', model.config, examples);
     model.train();
-    const batch = makeTrainingBatch(model.config, examples, 'Trainer');
+    // In tidy, so that a batch refused halfway frees the tensors already made for it.
+    const batch = tf.tidy(
+      () => makeTrainingBatch(model.config, examples, 'Trainer') as unknown as tf.TensorContainer,
+    ) as unknown as TrainingBatch;
     const named = model.namedParameters();
     const nameOf = new Map(named.map(([name, variable]) => [variable.name, name]));
     const seed = (this.options.seed * 1_000_003 + this.state.step * 7_919) % 2_147_483_647;
+    let byName: Record<string, Tensor> = {};
     try {
       const { value, grads } = tf.variableGrads(
         () => {
@@ -173,22 +99,36 @@ export class Trainer {
       );
       const loss = value.dataSync()[0]!;
       value.dispose();
-      const byName: Record<string, Tensor> = {};
       for (const [variableName, grad] of Object.entries(grads))
         byName[nameOf.get(variableName)!] = grad;
-      if (!Number.isFinite(loss)) {
-        tf.dispose(Object.values(byName));
-        throw new TrainingDivergedError(
-          `Trainer: the loss became ${loss} at step ${this.state.step} (epoch ${this.state.epoch}); training stopped before that update, ` +
-            'so the weights and any saved checkpoint are untouched. Try a lower learning rate or a smaller clipNorm.',
+      if (!Number.isFinite(loss))
+        throw refusedStep(this.model, this.state, 'nonFiniteLoss', `the loss became ${loss}`);
+      const clipped = clipByGlobalNorm(byName, this.options.clipNorm);
+      byName = clipped.grads;
+      if (!Number.isFinite(clipped.norm)) {
+        const where = nonFiniteNames(Object.entries(byName));
+        throw refusedStep(
+          this.model,
+          this.state,
+          'nonFiniteGradients',
+          `the gradient norm became ${clipped.norm} (in ${where.join(', ')})`,
         );
       }
-      const { grads: clipped, norm } = clipByGlobalNorm(byName, this.options.clipNorm);
-      this.optimizer.apply(named, clipped, this.learningRate);
-      tf.dispose(Object.values(clipped));
+      try {
+        this.optimizer.apply(named, byName, this.learningRate);
+      } catch (error) {
+        if (!(error instanceof NonFiniteUpdateError)) throw error;
+        throw refusedStep(
+          this.model,
+          this.state,
+          'nonFiniteWeights',
+          `the update (learning rate ${this.learningRate}) would make ${error.parameters.join(', ')} non-finite`,
+        );
+      }
       this.state.step += 1;
-      return { loss, gradNorm: norm, tokens: batch.targetTokens };
+      return { loss, gradNorm: clipped.norm, tokens: batch.targetTokens };
     } finally {
+      tf.dispose(Object.values(byName));
       disposeBatch(batch);
     }
   }
@@ -204,20 +144,33 @@ export class Trainer {
     return order;
   }
 
-  /** Trains until `epochs`, `maxSteps`, early stopping, the time budget or `signal` says stop. */
-  async fit(fit: FitOptions): Promise<{ reason: StopReason; state: TrainerState }> {
-    if (fit.train.length === 0)
-      throw new Error('Trainer.fit: train must hold at least one example');
-    if (
-      fit.epochs === undefined &&
-      fit.maxSteps === undefined &&
-      fit.timeBudgetMs === undefined &&
-      !fit.earlyStopping
-    ) {
-      throw new Error(
-        'Trainer.fit: give epochs, maxSteps, timeBudgetMs or earlyStopping, or it would never stop',
-      );
+  /**
+   * Trains until `epochs`, `maxSteps`, early stopping, the time budget or `signal` says stop, or
+   * the run diverges. On an early stop or a divergence the weights are rolled back to this call's
+   * best evaluation (`restoreBest`), and the stop event says so.
+   * @throws TrainingDivergedError on a NaN or infinite loss, gradient or weight, after the `stop` event
+   */
+  async fit(fit: FitOptions): Promise<FitResult<TrainerState>> {
+    checkFitOptions(fit);
+    checkExamples('Trainer.fit', 'train', this.model.config, fit.train);
+    if (fit.validation?.length)
+      checkExamples('Trainer.fit', 'validation', this.model.config, fit.validation);
+    const best = fit.restoreBest !== false && fit.validation?.length ? new BestWeights() : null;
+    try {
+      return await this.fitLoop(fit, best);
+    } catch (error) {
+      if (!(error instanceof TrainingDivergedError)) throw error;
+      const stopped = stopWith(this, fit, best, error.reason, error.message);
+      throw new TrainingDivergedError(stopped.message, error.reason, error.step);
+    } finally {
+      best?.dispose();
     }
+  }
+
+  private async fitLoop(
+    fit: FitOptions,
+    best: BestWeights | null,
+  ): Promise<FitResult<TrainerState>> {
     const { batchSize } = this.options;
     const batchesPerEpoch = Math.ceil(fit.train.length / batchSize);
     const evaluateEvery = fit.evaluateEvery ?? batchesPerEpoch;
@@ -226,17 +179,9 @@ export class Trainer {
     const totalSteps =
       fit.maxSteps ?? (fit.epochs !== undefined ? fit.epochs * batchesPerEpoch : undefined);
     let tokens = 0;
-    const stop = async (reason: StopReason) => {
-      fit.onProgress?.({ type: 'stop', step: this.state.step, epoch: this.state.epoch, reason });
-      await fit.onCheckpoint?.(this);
-      return { reason, state: this.state };
-    };
     for (;;) {
-      if (fit.maxSteps !== undefined && this.state.step >= fit.maxSteps) return stop('maxSteps');
-      if (fit.epochs !== undefined && this.state.epoch >= fit.epochs) return stop('epochs');
-      if (fit.signal?.aborted) return stop('aborted');
-      if (fit.timeBudgetMs !== undefined && performance.now() - started >= fit.timeBudgetMs)
-        return stop('timeBudget');
+      const clean = cleanStopReason(fit, this.state, started);
+      if (clean) return this.stop(fit, best, clean);
       const order = this.epochOrder(fit.train.length, this.state.epoch);
       const from = this.state.batchInEpoch * batchSize;
       const examples = Array.from(order.subarray(from, from + batchSize), (i) => fit.train[i]!);
@@ -263,26 +208,58 @@ export class Trainer {
             ? Math.max(0, totalSteps - this.state.step) / stepsPerSecond
             : undefined,
       });
+      const V = this.model.config.targetVocabSize;
+      const diverged = countTowardsDivergence(
+        this.options.divergence,
+        this.state.divergence,
+        loss,
+        V,
+      );
+      if (diverged) return this.stop(fit, best, 'diverged', diverged);
       if (fit.validation && fit.validation.length > 0 && this.state.step % evaluateEvery === 0) {
-        const stopEarly = this.evaluateAndTrack(fit);
-        await fit.onCheckpoint?.(this);
-        if (stopEarly) return stop('earlyStopping');
+        const stopEarly = await this.evaluateAndTrack(fit, best);
+        if (stopEarly) return this.stop(fit, best, 'earlyStopping', stopEarly);
       }
       // Let a page repaint and an abort signal arrive between steps.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
 
-  private evaluateAndTrack(fit: FitOptions): boolean {
+  /** Ends the run: rolls back to the best weights where the reason calls for it, reports, saves. */
+  private async stop(
+    fit: FitOptions,
+    best: BestWeights | null,
+    reason: StopReason,
+    detail = stopMessage(reason, fit),
+  ): Promise<FitResult<TrainerState>> {
+    const clean = reason !== 'earlyStopping' && reason !== 'diverged';
+    if (clean) refuseNonFiniteWeights(this.model, this.state.step);
+    const stopped = stopWith(this, fit, best, reason, detail);
+    if (clean) await this.saveResume(fit);
+    return { ...stopped, state: this.state };
+  }
+
+  /** Evaluates, tracks the best, hands out checkpoints; returns why to stop early, or null. */
+  private async evaluateAndTrack(
+    fit: FitOptions,
+    best: BestWeights | null,
+  ): Promise<string | null> {
     const metrics = evaluate(this.model, fit.validation!, {
       batchSize: this.options.batchSize,
       labelSmoothing: this.options.labelSmoothing,
     });
+    if (!Number.isFinite(metrics.loss))
+      throw new TrainingDivergedError(
+        `Trainer: the validation loss became ${metrics.loss} at step ${this.state.step}; training stopped, and no checkpoint was saved from these weights.`,
+        'nonFiniteLoss',
+        this.state.step,
+      );
     const metric = fit.earlyStopping?.metric ?? 'loss';
     const value = metric === 'loss' ? metrics.loss : -metrics.exactMatch;
     const improved = this.state.best === null || value < this.state.best;
     if (improved) {
       this.state.best = value;
+      this.state.bestStep = this.state.step;
       this.state.evaluationsWithoutImprovement = 0;
     } else {
       this.state.evaluationsWithoutImprovement += 1;
@@ -296,10 +273,20 @@ export class Trainer {
       improved,
       ...metrics,
     });
-    return (
-      fit.earlyStopping !== undefined &&
-      this.state.evaluationsWithoutImprovement >= fit.earlyStopping.patience
-    );
+    refuseNonFiniteWeights(this.model, this.state.step);
+    if (improved) {
+      best?.capture(this.model.namedParameters(), this.state.step, value);
+      await fit.onBestCheckpoint?.(this);
+    }
+    await this.saveResume(fit);
+    const patience = fit.earlyStopping?.patience;
+    if (patience === undefined || this.state.evaluationsWithoutImprovement < patience) return null;
+    return `no improvement of the validation ${metric} in ${patience} evaluations`;
+  }
+
+  /** The resume checkpoint, unless the loss is above the divergence threshold right now. */
+  private async saveResume(fit: FitOptions): Promise<void> {
+    if (this.state.divergence.stepsAbove === 0) await fit.onCheckpoint?.(this);
   }
 
   dispose(): void {
