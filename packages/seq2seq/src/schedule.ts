@@ -26,10 +26,7 @@ export function checkSchedule(
     checkOptionKeys(where, name, schedule, ['type', 'warmupSteps', 'totalSteps', 'minFactor']);
     checkInteger(where, 'schedule.warmupSteps', schedule.warmupSteps, 0);
     checkInteger(where, 'schedule.totalSteps', schedule.totalSteps, 1);
-    if (schedule.totalSteps < schedule.warmupSteps)
-      throw new Error(
-        `${where}: schedule.totalSteps must be ≥ schedule.warmupSteps (${schedule.warmupSteps}), got ${schedule.totalSteps}`,
-      );
+    // totalSteps < warmupSteps is allowed: a short (smoke) run that never leaves the warm-up.
     if (schedule.minFactor !== undefined)
       checkNumber(
         where,

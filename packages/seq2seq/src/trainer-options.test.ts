@@ -42,8 +42,8 @@ describe('Trainer refuses every option it cannot train with, at construction', (
       'Trainer: schedule.totalSteps must be a positive integer, got undefined',
     ],
     [
-      { schedule: { type: 'warmup-cosine', warmupSteps: 10, totalSteps: 5 } },
-      'Trainer: schedule.totalSteps must be ≥ schedule.warmupSteps (10), got 5',
+      { schedule: { type: 'warmup-cosine', warmupSteps: -1, totalSteps: 5 } },
+      'Trainer: schedule.warmupSteps must be an integer ≥ 0, got -1',
     ],
     [
       { schedule: { type: 'warmup-cosine', warmupSteps: 1, totalSteps: 5, minFactor: 2 } },
