@@ -1,9 +1,10 @@
-import { recurrenceEngineNames, registerRecurrenceEngine } from '@gated/cells';
+import { recurrenceEngineNames, registerRecurrenceEngine, setMatrixProducts } from '@gated/cells';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { state } from './accelerator-state';
 import { threadedEngine } from './threaded-engine';
 import { wasmEngine } from './wasm-engine';
+import { gatedProducts } from './wasm-matmul';
 import { installWasmSliceKernels } from './wasm-slice-kernel';
 import { PARTS, threadPool } from './wasm-threads';
 
@@ -76,6 +77,8 @@ export async function installWasmKernels(
   state.installed = { threads };
   if (options.replaceSliceKernels) installWasmSliceKernels();
   uninstallEngines();
+  setMatrixProducts(gatedProducts);
+  state.removeEngines.push(() => setMatrixProducts(undefined));
   state.removeEngines.push(registerRecurrenceEngine(wasmEngine, { before: 'fused' }));
   if (threads >= PARTS) {
     state.removeEngines.push(registerRecurrenceEngine(threadedEngine, { before: 'wasm' }));

@@ -1,4 +1,6 @@
 import {
+  linearProduct,
+  linearWithBias,
   type RecurrenceEngine,
   type RecurrenceInputs,
   type RecurrenceSpec,
@@ -8,8 +10,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { sliceFlat } from './flat-slice';
 import { recordingGradients } from './gradient-tape';
-import { wasmLinear } from './wasm-linear';
-import { columnSums, product } from './wasm-matmul';
+import { gatedProducts } from './wasm-matmul';
 import {
   type RecurrenceAttrs,
   runBackwardKernel,
@@ -27,7 +28,10 @@ export const wasmEngine: RecurrenceEngine = {
   unsupported: wasmUnsupported,
   run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {
     const bias = splitBiases(spec.kind, weights);
-    const projected = wasmLinear(x, weights.weightIh, bias.input); // [T*B, G*H]
+    // On our product kernel: install() hands it to @gated/cells (setMatrixProducts).
+    const projected = bias.input
+      ? linearWithBias(x, weights.weightIh, bias.input)
+      : linearProduct(x, weights.weightIh); // [T*B, G*H]
     const attrs: RecurrenceAttrs = {
       kind: spec.kind,
       relu: spec.nonlinearity === 'relu',
@@ -135,8 +139,9 @@ function kernelBackward(
   const [first, second, third, fourth] = kept;
   const hPrev = tf.reshape(kind === 'lstm' ? third! : second!, [steps * batch, hidden]);
   // DZᵀ · H_prev, reading DZ [T·B, G·H] transposed in place.
+  // (The engine runs only where the kernels can, so the products are never undefined here.)
   const weightGradient = (dRecurrent: Tensor) =>
-    product(dRecurrent as Tensor2D, hPrev as Tensor2D, { aTransposed: true });
+    gatedProducts.product(dRecurrent as Tensor2D, hPrev as Tensor2D, { aTransposed: true })!;
   const inputs = { weightHh: given.weightHh, dy, mask };
   if (kind === 'lstm') {
     const [dz, dh0, dc0] = runBackwardKernel(attrs, [first!, second!, fourth!], inputs);
@@ -145,7 +150,7 @@ function kernelBackward(
   if (kind === 'gru') {
     const [dx, dRecurrent, dh0] = runBackwardKernel(attrs, [first!, second!], inputs);
     const grads: Grads = { projected: dx, h0: dh0, weightHh: weightGradient(dRecurrent!) };
-    if (given.biasHh) grads.biasHh = columnSums(dRecurrent as Tensor2D);
+    if (given.biasHh) grads.biasHh = gatedProducts.columnSums(dRecurrent as Tensor2D)!;
     return grads;
   }
   const [dPre, dh0] = runBackwardKernel(attrs, [first!], inputs);

@@ -1,4 +1,4 @@
-import { transposedWeight } from '@gated/cells';
+import type { MatrixProducts } from '@gated/cells';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -68,38 +68,22 @@ const kernels = {
 };
 
 /**
- * `a · b + bias` (no gradient of its own: callers inside tf.customGrad only).
- *
- * @param a `[M, K]`, or `[K, M]` with `aTransposed` (then without bias)
- * @param b `[K, N]`, or `[N, K]` with `bTransposed` (a weight in PyTorch's layout)
- * @param bias `[N]`, added to every row
- * @returns `[M, N]`
+ * The products @gated/cells' `Linear`, input projections and weight gradients use, on our kernel
+ * (`setMatrixProducts` installs them): undefined where the kernel cannot run, so that cells'
+ * portable product runs instead.
  */
-export function product(
-  a: Tensor2D,
-  b: Tensor,
-  options: { aTransposed?: boolean; bTransposed?: boolean; bias?: Tensor } = {},
-): Tensor2D {
-  const { aTransposed = false, bTransposed = false, bias } = options;
-  if (aTransposed && bias) throw new Error('product: a bias with a transposed a is not supported');
-  if (a.dtype === 'float32' && b.dtype === 'float32' && gatedWasmReady(kernels)) {
+export const gatedProducts: MatrixProducts = {
+  product(a, b, { aTransposed = false, bTransposed = false, bias }) {
+    if (aTransposed && bias) return undefined; // the kernel adds a bias only to plain rows
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || !gatedWasmReady(kernels))
+      return undefined;
     const inputs: tf.NamedTensorMap = { a, b };
     if (bias) inputs.bias = bias;
     return tf.engine().runKernel(KERNEL, inputs, { aTransposed, bTransposed } as never) as Tensor2D;
-  }
-  // The wasm backend is slow with transposed operands: transpose first (cached in scopes).
-  const left = aTransposed ? (tf.transpose(a) as Tensor2D) : a;
-  const right = (bTransposed ? transposedWeight(b) : b) as Tensor2D;
-  const result = tf.matMul(left, right) as Tensor2D;
-  return bias ? (tf.add(result, bias) as Tensor2D) : result;
-}
-
-/**
- * The sum of each column, `[M, N]` → `[N]`: the gradient of a bias added to every row.
- * (tfjs-backend-wasm reduces only the innermost axis and transposes first to sum over rows.)
- */
-export function columnSums(x: Tensor2D): Tensor {
-  if (x.dtype === 'float32' && gatedWasmReady(kernels))
+  },
+  columnSums(x) {
+    // tfjs-backend-wasm reduces only the innermost axis and transposes first to sum over rows.
+    if (x.dtype !== 'float32' || !gatedWasmReady(kernels)) return undefined;
     return tf.engine().runKernel(COLUMN_SUMS, { x }) as Tensor;
-  return tf.sum(x, 0);
-}
+  },
+};
