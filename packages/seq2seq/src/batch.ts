@@ -61,7 +61,7 @@ export function makeSourceBatch(
     if (ids.length === 0)
       throw new Error(`${where}: sources[${i}] is empty; every source needs at least one token`);
   });
-  const steps = Math.max(...sources.map((s) => s.length));
+  const steps = sources.reduce((longest, s) => Math.max(longest, s.length), 0);
   const ids = new Int32Array(sources.length * steps).fill(config.padId);
   const mask = new Float32Array(sources.length * steps);
   const lengths = new Int32Array(sources.length);
@@ -84,14 +84,15 @@ export function makeTrainingBatch(
   examples: readonly Example[],
   where = 'Seq2Seq',
 ): TrainingBatch {
+  // Targets are checked before the source tensors exist, so a refused batch leaks nothing.
+  for (const [i, e] of examples.entries())
+    checkIds(where, 'targets', e.target, config.targetVocabSize, i);
   const source = makeSourceBatch(
     config,
     examples.map((e) => e.source),
     where,
   );
-  for (const [i, e] of examples.entries())
-    checkIds(where, 'targets', e.target, config.targetVocabSize, i);
-  const steps = Math.max(...examples.map((e) => e.target.length)) + 1;
+  const steps = examples.reduce((longest, e) => Math.max(longest, e.target.length), 0) + 1;
   const input = new Int32Array(examples.length * steps).fill(config.padId);
   const output = new Int32Array(examples.length * steps).fill(config.padId);
   const mask = new Float32Array(examples.length * steps);

@@ -1,4 +1,4 @@
-export { Adam, type AdamOptions } from './adam';
+export { Adam, type AdamOptions, NonFiniteUpdateError } from './adam';
 export { AttentionDecoder } from './attention-decoder';
 export {
   disposeBatch,
@@ -28,7 +28,7 @@ export {
   type TrainingOverrides,
   upgradeCheckpoint,
 } from './checkpoint';
-export { clipByGlobalNorm } from './clip';
+export { clipByGlobalNorm, globalNorm } from './clip';
 export {
   type AttentionKind,
   type CellKind,
@@ -37,10 +37,12 @@ export {
   resolveConfig,
   type Seq2SeqConfig,
 } from './config';
+export { MAX_BEAM_SIZE } from './decode-checks';
 export { Decoder } from './decoder';
 export type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+export type { DivergenceOptions } from './divergence';
 export { Encoder, type EncoderOutput } from './encoder';
-export { type EvaluationMetrics, evaluate } from './evaluate';
+export { type EvaluateOptions, type EvaluationMetrics, evaluate } from './evaluate';
 export { greedyDecode } from './greedy';
 export { type DecodeOptions, type Hypothesis, lengthPenalty } from './hypothesis';
 export { maskedCrossEntropy } from './loss';
@@ -53,6 +55,9 @@ export {
 export { type Encoded, Seq2Seq, type TeacherForcingOptions } from './seq2seq';
 export {
   type FitOptions,
+  type FitResult,
+  type NonFiniteReason,
+  type RestoredBest,
   type StopReason,
   Trainer,
   type TrainerOptions,
