@@ -1,11 +1,11 @@
 /**
- * The benchmark CLI: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]
+ * The benchmark CLI: pnpm bench <suite> [options] (see USAGE in cli-arguments.ts).
  * Writes results/<suite>.json, results/<suite>.md and SVG figures into DIR (default: results/).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderSvg, type TopLevelSpec } from '@gated/viz';
-import { type BackendName, useBackend } from './backend';
+import { useBackend } from './backend';
 import { claimsFigures, claimsMarkdown } from './claims/report-claims';
 import {
   CLAIM_NAMES,
@@ -14,6 +14,7 @@ import {
   type ModelPlaces,
   runClaims,
 } from './claims/run-claims';
+import { type Arguments, parseCommand, USAGE, UsageError } from './cli-arguments';
 import { g2pTask } from './models/demo-tasks';
 import { runPredict } from './models/predict';
 import {
@@ -26,12 +27,6 @@ import { Progress } from './progress';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
 import { runSpeed } from './speed/run-speed';
-
-const USAGE = [
-  'usage: pnpm bench <suite> [--quick] [--backend wasm|cpu|tensorflow] [--out DIR]',
-  'suites: speed, claims [--only CLAIM,…], train-demo-models [--only recall|dates|g2p],',
-  '        g2p [--time-budget MIN], predict --model DIR [--beam N]',
-].join('\n');
 
 const modelsDir = resolve(import.meta.dirname, '..', '..', 'demo', 'public', 'models');
 
@@ -46,62 +41,6 @@ async function shippedModels(quick: boolean): Promise<ModelPlaces> {
   };
 }
 
-interface Arguments {
-  suite: string;
-  quick: boolean;
-  backend: BackendName;
-  out: string;
-  /** `train-demo-models`: one model; `claims`: a comma-separated list of claims. */
-  only?: string;
-  timeBudgetMinutes?: number;
-  model?: string;
-  beam: number;
-}
-
-export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
-  const args: Arguments = {
-    suite: '',
-    quick: false,
-    backend: 'wasm',
-    out: resolve(import.meta.dirname, '..', 'results'),
-    beam: 1,
-  };
-  const number = (name: string, value: string | undefined, min: number) => {
-    const parsed = Number(value);
-    if (!(parsed >= min))
-      throw new Error(`${name} must be a number ≥ ${min}, got ${value}\n${USAGE}`);
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--quick') args.quick = true;
-    else if (arg === '--backend') {
-      const value = argv[++i];
-      if (value !== 'wasm' && value !== 'cpu' && value !== 'tensorflow')
-        throw new Error(`--backend must be wasm, cpu or tensorflow, got ${value}\n${USAGE}`);
-      args.backend = value;
-    } else if (arg === '--out') {
-      const value = argv[++i];
-      if (!value) throw new Error(`--out needs a directory\n${USAGE}`);
-      args.out = resolve(cwd, value);
-    } else if (arg === '--only') {
-      const value = argv[++i];
-      if (!value) throw new Error(`--only needs a value\n${USAGE}`);
-      args.only = value;
-    } else if (arg === '--time-budget')
-      args.timeBudgetMinutes = number('--time-budget', argv[++i], 0);
-    else if (arg === '--model') args.model = argv[++i];
-    else if (arg === '--beam') args.beam = Math.floor(number('--beam', argv[++i], 1));
-    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
-    else if (!args.suite) args.suite = arg;
-    else throw new Error(`one suite at a time, got ${args.suite} and ${arg}\n${USAGE}`);
-  }
-  if (!args.suite) throw new Error(USAGE);
-  if (args.suite === 'predict' && !args.model)
-    throw new Error(`predict needs --model DIR\n${USAGE}`);
-  return args;
-}
-
 export async function runSuite(args: Arguments): Promise<string[]> {
   await useBackend(args.backend);
   if (args.suite === 'predict') {
@@ -112,9 +51,7 @@ export async function runSuite(args: Arguments): Promise<string[]> {
   if (args.suite === 'train-demo-models' || args.suite === 'g2p') {
     const only = args.only as ModelRunOptions['only'];
     if (only !== undefined && only !== 'dates' && only !== 'g2p' && only !== 'recall')
-      throw new Error(
-        `--only must be recall, dates or g2p for ${args.suite}, got ${only}\n${USAGE}`,
-      );
+      throw new UsageError(`--only must be recall, dates or g2p for ${args.suite}, got ${only}`);
     const options = {
       quick: args.quick,
       out: args.out,
@@ -129,8 +66,8 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     const only = args.only?.split(',').map((name) => name.trim());
     const unknown = only?.filter((name) => !(CLAIM_NAMES as readonly string[]).includes(name));
     if (unknown?.length)
-      throw new Error(
-        `--only takes claims from ${CLAIM_NAMES.join(', ')}; unknown: ${unknown.join(', ')}\n${USAGE}`,
+      throw new UsageError(
+        `--only takes claims from ${CLAIM_NAMES.join(', ')}; unknown: ${unknown.join(', ')}`,
       );
     const earlierPath = join(args.out, 'claims.json');
     const results = await runClaims({
@@ -144,7 +81,7 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     });
     return writeSuite(args.out, 'claims', results, claimsMarkdown(results), claimsFigures(results));
   }
-  if (args.suite !== 'speed') throw new Error(`unknown suite '${args.suite}'\n${USAGE}`);
+  if (args.suite !== 'speed') throw new UsageError(`unknown suite '${args.suite}'`);
   const results = await runSpeed({ quick: args.quick });
   return writeSuite(args.out, 'speed', results, speedMarkdown(results), speedFigures(results));
 }
@@ -166,12 +103,33 @@ async function writeSuite(
   return written;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export { parseArguments } from './cli-arguments';
+
+/** The CLI: usage on stdout for --help, usage errors on stderr with exit status 2. */
+async function main(argv: string[]): Promise<number> {
   try {
-    const written = await runSuite(parseArguments(process.argv.slice(2)));
+    const command = parseCommand(argv);
+    if ('help' in command) {
+      console.log(USAGE);
+      return 0;
+    }
+    if ('version' in command) {
+      const manifest = new URL('../package.json', import.meta.url);
+      console.log((JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version);
+      return 0;
+    }
+    const written = await runSuite(command);
     if (written.length > 0) console.error(`wrote:\n  ${written.join('\n  ')}`);
+    return 0;
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`pnpm bench: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
     console.error((error as Error).message);
-    process.exit(1);
+    return 1;
   }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  process.exitCode = await main(process.argv.slice(2));
