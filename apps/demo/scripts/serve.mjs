@@ -18,3 +18,13 @@ const server = await preview({
 });
 const url = server.resolvedUrls?.local[0] ?? `http://localhost:${process.env.PORT ?? 4173}/`;
 console.log(`\n  The gated demo is running. Open ${url} in a browser (Ctrl+C stops).\n`);
+
+// Ctrl+C (or a service manager's TERM) is how this server is meant to stop: close it and exit
+// cleanly, so that npm and pnpm do not report the stop as a failure.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.httpServer.close();
+    console.log('\n  The gated demo stopped.');
+    process.exit(0);
+  });
+}
