@@ -3,16 +3,11 @@ import { copyTask, Vocab } from '@gated/datasets';
 import { gradientNormsByDistance, VOCAB_SPECIAL_IDS } from '@gated/models';
 import { loadTextModel } from '@gated/models/node';
 import { type AttentionKind, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
-import { describeMachine, type MachineDescription } from '../machine';
+import { describeMachine } from '../machine';
 import type { Progress } from '../progress';
-import {
-  type DatesAlignment,
-  datesAlignment,
-  type MonotonicAlignment,
-  monotonicAlignment,
-} from './alignment';
-import { CLAIM_NAMES, type ClaimName, type ClaimsResults } from './claims-results';
-import { gruVsLstmOnReversal, type Seq2SeqRace } from './gru-vs-lstm';
+import { datesAlignment, type MonotonicAlignment, monotonicAlignment } from './alignment';
+import type { ClaimName, ClaimsResults } from './claims-results';
+import { gruVsLstmOnReversal } from './gru-vs-lstm';
 import {
   type HorizonRun,
   horizonDistances,
