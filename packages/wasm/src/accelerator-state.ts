@@ -1,4 +1,4 @@
-import type { Slot } from './threaded-recurrence';
+import type { Slot } from './threaded-layout';
 import type { GatedWasm } from './wasm-module';
 import type { Pool } from './wasm-threads';
 
@@ -22,7 +22,10 @@ export interface AcceleratorState {
   modules: WeakMap<object, GatedWasm | null>;
   /** Kernel names registered with tfjs for the wasm backend. */
   kernels: Set<string>;
-  /** The Node thread pool: undefined until first asked for, null where it cannot run. */
+  /**
+   * The Node thread pool: undefined until first asked for, null where it cannot run. Once its
+   * worker is lost (`pool.worker` null) its memory stays, for the backward of a forward kept there.
+   */
   pool: Pool | null | undefined;
   /** Jobs run on the pool since install (tests count them). */
   poolJobs: number;

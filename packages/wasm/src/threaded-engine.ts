@@ -6,14 +6,18 @@ import {
 } from '@gated/cells';
 import { state } from './accelerator-state';
 import { recordingGradients } from './gradient-tape';
-import { threadedKernelsReady, threadedRecurrence } from './threaded-recurrence';
+import { threadedKernelsReady } from './threaded-kernels';
+import { threadedRecurrence } from './threaded-recurrence';
 import { wasmUnsupported } from './wasm-engine';
-import { PARTS } from './wasm-threads';
+import { PARTS, poolWorkerAnswers, poolWorkerLost, threadPool } from './wasm-threads';
+
+const WORKER_LOST = "the thread pool's worker was lost";
 
 /**
  * The kernels on two threads (Node): the input projection, every time step forward and back, and
  * the weight and input gradients are split by units between this thread and a worker
- * (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs.
+ * (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs, while the
+ * pool's worker answers; once it is lost, the one-thread engine runs them.
  */
 export const threadedEngine: RecurrenceEngine = {
   name: 'wasm-threads',
@@ -28,8 +32,11 @@ export const threadedEngine: RecurrenceEngine = {
     if (T * B * H * H < limits.work) {
       return `T·B·H² = ${T * B * H * H} < ${limits.work}: too little work for the hand-offs`;
     }
-    if (!threadedKernelsReady())
-      return 'the thread pool is not available (no worker threads here, or its worker failed)';
+    if (poolWorkerLost()) return WORKER_LOST;
+    if (!threadedKernelsReady()) return 'the thread pool is not available (no worker threads here)';
+    // Asked each time: a worker that died since the last job would otherwise be found only by
+    // that job, after this direction had been promised to the pool.
+    if (!poolWorkerAnswers(threadPool()!)) return WORKER_LOST;
     return undefined;
   },
   run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {

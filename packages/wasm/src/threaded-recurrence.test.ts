@@ -4,7 +4,7 @@ import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { forwardAndGradients, type Layer, maxDiff, onWasm, run } from '../test/kernel-runs';
+import { forwardAndGradients, type Layer, onWasm, run } from '../test/kernel-runs';
 import { uninstallWasmKernels } from './install';
 import { dropThreadedSlots, keptSlotCount } from './threaded-recurrence';
 import { parallelRunCount, setThreadLimits } from './wasm-threads';
