@@ -207,7 +207,8 @@ describe('training', () => {
       'stop',
     ]);
     const step = events[0]!;
-    expect(step.loss).toBeGreaterThan(0);
+    // An untrained model guesses about uniformly over the 11 target tokens: loss near ln 11.
+    expect(Math.abs(step.loss! - Math.log(11))).toBeLessThan(0.5);
     expect(step.tokensPerSecond).toBeGreaterThan(0);
     expect(events[3]!.etaSeconds).toBeGreaterThan(0);
     expect(events[4]!.etaSeconds).toBe(0);

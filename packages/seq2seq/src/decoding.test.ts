@@ -85,6 +85,7 @@ describe('decoding input', () => {
     const model = await trainedModel('gru', 'bahdanau', true);
     const together = greedyDecode(model, sources);
     const alone = sources.map((s) => greedyDecode(model, [s])[0]!);
+    expect(together).toHaveLength(sources.length);
     together.forEach((h, i) => {
       expect(h.tokens).toEqual(alone[i]!.tokens);
       expect(h.score).toBeCloseTo(alone[i]!.score, 4);
