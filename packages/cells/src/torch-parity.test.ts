@@ -1,59 +1,14 @@
 import type { Tensor, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  expectNoLeaks,
-  loadTorchStateDict,
-  maxAbsDiff,
-  readFixture,
-  type TensorJson,
-  toTensor,
-} from '../test/fixtures';
-import { GRU } from './gru';
-import { LSTM } from './lstm';
-import { RNN } from './rnn';
+import { expectNoLeaks, loadTorchStateDict, maxAbsDiff, toTensor } from '../test/fixtures';
+import { buildLayer, layerCases } from '../test/layer-cases';
 
 /** Tolerances of the contract: outputs to float32 precision, gradients a little looser. */
 const OUTPUT_TOLERANCE = 1e-5;
 const GRAD_TOLERANCE = 1e-4;
 
-interface LayerCase {
-  name: string;
-  kind: 'RNN' | 'LSTM' | 'GRU';
-  numLayers?: number;
-  bidirectional?: boolean;
-  batchFirst?: boolean;
-  bias?: boolean;
-  projSize?: number;
-  nonlinearity?: 'tanh' | 'relu';
-  lengths?: number[];
-  inputs: Record<'x' | 'h0' | 'c0', TensorJson | undefined>;
-  stateDict: Record<string, TensorJson>;
-  outputs: Record<'output' | 'hN' | 'cN', TensorJson | undefined>;
-  lossWeights: Record<'output' | 'hN' | 'cN', TensorJson | undefined>;
-  loss: number;
-  grads: Record<string, TensorJson>;
-}
-
-const { cases, sizes } = readFixture<{
-  cases: LayerCase[];
-  sizes: { input: number; hidden: number };
-}>('torch-layers.json');
-
-function buildLayer(c: LayerCase): RNN | LSTM | GRU {
-  const options = {
-    inputSize: sizes.input,
-    hiddenSize: sizes.hidden,
-    numLayers: c.numLayers,
-    bias: c.bias,
-    batchFirst: c.batchFirst,
-    bidirectional: c.bidirectional,
-    seed: 42,
-  };
-  if (c.kind === 'LSTM') return new LSTM({ ...options, projSize: c.projSize });
-  if (c.kind === 'GRU') return new GRU(options);
-  return new RNN({ ...options, nonlinearity: c.nonlinearity });
-}
+const cases = layerCases;
 
 /** The fixture's scalar loss: sum(output * w_out) + sum(hN * w_h) [+ sum(cN * w_c)]. */
 function lossOf(

@@ -1,14 +1,9 @@
-import { GRU, LSTM, RNN, recurrenceEngineNames } from '@gated/cells';
+import { recurrenceEngineNames } from '@gated/cells';
 import type { Tensor, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectNoLeaks,
-  loadTorchStateDict,
-  readFixture,
-  type TensorJson,
-  toTensor,
-} from '../test/fixtures';
+import { buildLayer, type LayerCase, layerCases } from '../../cells/test/layer-cases';
+import { expectNoLeaks, loadTorchStateDict, type TensorJson, toTensor } from '../test/fixtures';
 import { onWasm } from '../test/kernel-runs';
 import { installWasmKernels, uninstallWasmKernels } from './install';
 import { setThreadLimits } from './wasm-threads';
@@ -25,42 +20,7 @@ import { setThreadLimits } from './wasm-threads';
 const TO_TORCH = 1e-5;
 const TO_REFERENCE = 2e-6;
 
-interface LayerCase {
-  name: string;
-  kind: 'RNN' | 'LSTM' | 'GRU';
-  numLayers?: number;
-  bidirectional?: boolean;
-  batchFirst?: boolean;
-  bias?: boolean;
-  projSize?: number;
-  nonlinearity?: 'tanh' | 'relu';
-  lengths?: number[];
-  inputs: Record<'x' | 'h0' | 'c0', TensorJson | undefined>;
-  stateDict: Record<string, TensorJson>;
-  outputs: Record<'output' | 'hN' | 'cN', TensorJson | undefined>;
-  lossWeights: Record<'output' | 'hN' | 'cN', TensorJson | undefined>;
-  grads: Record<string, TensorJson>;
-}
-
-const { cases, sizes } = readFixture<{
-  cases: LayerCase[];
-  sizes: { input: number; hidden: number };
-}>('torch-layers.json');
-
-function buildLayer(c: LayerCase): RNN | LSTM | GRU {
-  const options = {
-    inputSize: sizes.input,
-    hiddenSize: sizes.hidden,
-    numLayers: c.numLayers,
-    bias: c.bias,
-    batchFirst: c.batchFirst,
-    bidirectional: c.bidirectional,
-    seed: 42,
-  };
-  if (c.kind === 'LSTM') return new LSTM({ ...options, projSize: c.projSize });
-  if (c.kind === 'GRU') return new GRU(options);
-  return new RNN({ ...options, nonlinearity: c.nonlinearity });
-}
+const cases = layerCases;
 
 interface EngineRun {
   values: Record<string, Float32Array>;
