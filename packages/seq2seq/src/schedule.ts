@@ -27,31 +27,25 @@ export function checkSchedule(
     checkInteger(where, 'schedule.warmupSteps', schedule.warmupSteps, 0);
     checkInteger(where, 'schedule.totalSteps', schedule.totalSteps, 1);
     // totalSteps < warmupSteps is allowed: a short (smoke) run that never leaves the warm-up.
-    if (schedule.minFactor !== undefined)
-      checkNumber(
-        where,
-        'schedule.minFactor',
-        schedule.minFactor,
-        (v) => v >= 0 && v <= 1,
-        'in [0, 1]',
-      );
   } else if (type === 'plateau') {
     checkOptionKeys(where, name, schedule, ['type', 'factor', 'patience', 'minFactor']);
     if (schedule.factor !== undefined)
       checkNumber(where, 'schedule.factor', schedule.factor, (v) => v > 0 && v < 1, 'in (0, 1)');
     if (schedule.patience !== undefined)
       checkInteger(where, 'schedule.patience', schedule.patience, 0);
-    if (schedule.minFactor !== undefined)
-      checkNumber(
-        where,
-        'schedule.minFactor',
-        schedule.minFactor,
-        (v) => v >= 0 && v <= 1,
-        'in [0, 1]',
-      );
   } else {
     throw new Error(
       `${where}: schedule.type must be 'constant', 'warmup-cosine' or 'plateau', got ${describeValue(type)}`,
+    );
+  }
+  // Both decaying schedules floor the factor at minFactor.
+  if (type !== 'constant' && schedule.minFactor !== undefined) {
+    checkNumber(
+      where,
+      'schedule.minFactor',
+      schedule.minFactor,
+      (v) => v >= 0 && v <= 1,
+      'in [0, 1]',
     );
   }
 }
