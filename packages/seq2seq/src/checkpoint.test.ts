@@ -37,6 +37,35 @@ describe('checkpoints', () => {
     model.dispose();
   });
 
+  it('saves F16 weights at half the size, which load back within half precision', async () => {
+    const model = new Seq2Seq(tinyConfig({ attention: 'bahdanau', encoderHiddenSize: 6 }));
+    await expectNoLeaks(() => {
+      const full = saveModel(model, { note: 'f16' });
+      const half = saveModel(model, { note: 'f16' }, { floatDtype: 'F16' });
+      const bytes = (files: typeof full) => files['weights.safetensors']!.length;
+      // Header aside, each float32 parameter takes 2 bytes instead of 4.
+      expect(bytes(full) - bytes(half)).toBe(2 * model.numParameters());
+      const loaded = loadModel(half);
+      expect(loaded.extra).toEqual({ note: 'f16' });
+      const original = new Map(model.namedParameters().map(([name, p]) => [name, p.dataSync()]));
+      for (const [name, p] of loaded.model.namedParameters()) {
+        const reference = original.get(name)!;
+        const values = p.dataSync();
+        // F16 keeps 11 significant bits: a relative error ≤ 2^-11 (weights here are well above
+        // F16's subnormal range, where the bound would be absolute).
+        for (let i = 0; i < values.length; i++)
+          expect(Math.abs(values[i]! - reference[i]!)).toBeLessThanOrEqual(
+            Math.abs(reference[i]!) * 2 ** -11 + 1e-7,
+          );
+      }
+      loaded.model.dispose();
+    });
+    expect(() => saveModel(model, undefined, { floatDtype: 'F8' as 'F16' })).toThrow(
+      "saveModel: floatDtype must be 'F32', 'F16' or 'BF16', got F8",
+    );
+    model.dispose();
+  });
+
   it('refuses truncated or corrupted files with a clear error', () => {
     const model = new Seq2Seq(tinyConfig());
     const files = saveModel(model);

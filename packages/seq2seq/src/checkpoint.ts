@@ -43,12 +43,31 @@ function withManifest(model: Seq2Seq, extra: unknown, files: CheckpointFiles): C
   return { 'config.json': encodeManifest(model.config, extra, files), ...files };
 }
 
+/** How `saveModel` writes the weights. */
+export interface SaveModelOptions {
+  /**
+   * How float32 weights are stored. Default `'F32'` (exact); `'F16'` halves a model shipped to a
+   * web page (3 significant digits), and `loadModel` reads it back as float32.
+   */
+  floatDtype?: 'F32' | 'F16' | 'BF16';
+}
+
 /** A model checkpoint: `config.json` + `weights.safetensors` (PyTorch-style names). */
-export function saveModel(model: Seq2Seq, extra?: unknown): CheckpointFiles {
+export function saveModel(
+  model: Seq2Seq,
+  extra?: unknown,
+  options: SaveModelOptions = {},
+): CheckpointFiles {
+  const floatDtype = options.floatDtype ?? 'F32';
+  if (!['F32', 'F16', 'BF16'].includes(floatDtype))
+    throw new Error(`saveModel: floatDtype must be 'F32', 'F16' or 'BF16', got ${floatDtype}`);
   const dict = model.stateDict();
   try {
     return withManifest(model, extra, {
-      'weights.safetensors': encodeSafetensors(dict, { metadata: { format: CHECKPOINT_FORMAT } }),
+      'weights.safetensors': encodeSafetensors(dict, {
+        metadata: { format: CHECKPOINT_FORMAT },
+        floatDtype,
+      }),
     });
   } finally {
     tf.dispose(Object.values(dict));

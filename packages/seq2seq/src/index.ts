@@ -8,7 +8,8 @@ export {
   type SourceBatch,
   type TrainingBatch,
 } from './batch';
-export { type BeamSearchOptions, beamSearch } from './beam-search';
+export { type BeamSearchOptions, beamSearch, beamSearchTrace } from './beam-search';
+export type { BeamNode, BeamNodeStatus, BeamTrace } from './beam-trace';
 export { Bridge } from './bridge';
 export {
   CHECKPOINT_FORMAT,
@@ -23,6 +24,7 @@ export {
   loadWeights,
   parameterCount,
   readManifest,
+  type SaveModelOptions,
   saveModel,
   saveTraining,
   type TrainingOverrides,
@@ -39,10 +41,23 @@ export {
 } from './config';
 export { MAX_BEAM_SIZE } from './decode-checks';
 export { Decoder } from './decoder';
-export type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+export type {
+  AttentionStepDetail,
+  DecoderMemory,
+  DecoderState,
+  DecoderStepOutput,
+  ExplainedStepOutput,
+} from './decoder-state';
 export type { DivergenceOptions } from './divergence';
 export { Encoder, type EncoderOutput } from './encoder';
 export { type EvaluateOptions, type EvaluationMetrics, evaluate } from './evaluate';
+export {
+  type DecodeExplanation,
+  type ExplainDecodeOptions,
+  type ExplainedStep,
+  explainDecode,
+  type TokenCandidate,
+} from './explain-decode';
 export { greedyDecode } from './greedy';
 export { type DecodeOptions, type Hypothesis, lengthPenalty } from './hypothesis';
 export { maskedCrossEntropy } from './loss';
