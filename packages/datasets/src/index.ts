@@ -7,6 +7,17 @@ export {
   splitBy,
 } from './batching';
 export {
+  type BleuOptions,
+  type BleuScore,
+  type BleuSmoothing,
+  type BleuStatistics,
+  bleuFromStatistics,
+  corpusBleu,
+  sentenceBleu,
+} from './bleu';
+export { type BleuTokenizer, tokenizeForBleu } from './bleu-tokenizers';
+export { type ChrfOptions, type ChrfScore, corpusChrf, sentenceChrf } from './chrf';
+export {
   type CmudictOptions,
   cmudictG2P,
   type G2PEntry,
