@@ -6,6 +6,7 @@ export const USAGE = `usage: pnpm bench <suite> [options]
 
 suites:
   speed                          recurrent layers against tf.layers, PyTorch, onnxruntime, brain.js
+  speed-browser                  the same in headless Chromium: gated, tf.layers, onnxruntime-web
   claims [--only CLAIM,…]        the seed's claims, measured
   train-demo-models [--only recall|dates|g2p]
                                  trains the demo's models
@@ -54,7 +55,7 @@ function parseOrExplain(argv: string[]): ReturnType<typeof parse> {
 }
 
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
-const SUITES = ['speed', 'claims', 'train-demo-models', 'g2p', 'predict'];
+const SUITES = ['speed', 'speed-browser', 'claims', 'train-demo-models', 'g2p', 'predict'];
 
 /** The suite to run and its options; throws a UsageError for anything else. */
 export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {

@@ -27,6 +27,8 @@ import { Progress } from './progress';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
 import { runSpeed } from './speed/run-speed';
+import { speedBrowserMarkdown } from './speed-browser/report-speed-browser';
+import { runSpeedBrowser } from './speed-browser/run-speed-browser';
 
 const modelsDir = resolve(import.meta.dirname, '..', '..', 'demo', 'public', 'models');
 
@@ -42,6 +44,11 @@ async function shippedModels(quick: boolean): Promise<ModelPlaces> {
 }
 
 export async function runSuite(args: Arguments): Promise<string[]> {
+  if (args.suite === 'speed-browser') {
+    // In Chromium: the --backend option does not apply (the page runs tfjs-backend-wasm).
+    const results = await runSpeedBrowser({ quick: args.quick });
+    return writeSuite(args.out, args.suite, results, speedBrowserMarkdown(results), {});
+  }
   await useBackend(args.backend);
   if (args.suite === 'predict') {
     const { predicted, skipped } = await runPredict(args.model!, args.beam);

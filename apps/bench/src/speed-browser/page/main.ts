@@ -1,0 +1,74 @@
+/*
+ * The page of `pnpm bench speed-browser`: `window.runSpeedBrowser(request)` checks the
+ * accelerator on this (main) thread, then times every grid point side by side in the workers,
+ * one subject at a time: gated and tf.layers in one worker, onnxruntime-web in one worker per
+ * thread count; then the memory soak.
+ */
+import { LSTM } from '@gated/cells';
+import { installWasmKernels } from '@gated/wasm';
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { GatedInfo, MainThreadCheck, PageRequest, PageResult, PointTimes } from '../protocol';
+import { workerClient } from './worker-messages';
+
+/**
+ * On the main thread too: an LSTM large enough for the threaded engine, against the same layer
+ * with the accelerator on one thread.
+ */
+async function checkMainThread(): Promise<MainThreadCheck> {
+  setWasmPaths('/tfjs/');
+  setThreadsCount(1);
+  await tf.setBackend('wasm');
+  const status = await installWasmKernels();
+  const lstm = new LSTM({ inputSize: 32, hiddenSize: 128, seed: 7 });
+  const x = tf.randomNormal([32, 16, 32], 0, 1, 'float32', 3) as tf.Tensor3D;
+  const threaded = lstm.forward(x);
+  const engine = lstm.lastEngines[0]?.engine ?? '?';
+  await installWasmKernels({ threads: 1 });
+  const single = lstm.forward(x);
+  const maxDifference = tf.max(tf.abs(tf.sub(threaded.output, single.output))).dataSync()[0]!;
+  tf.dispose([x, threaded.output, threaded.hN, threaded.cN, single.output, single.hN, single.cN]);
+  lstm.dispose();
+  return { kernelThreads: status.threads, engine, maxDifference };
+}
+
+async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
+  const mainThread = await checkMainThread();
+  const gatedWorker = workerClient('/gated-worker.js');
+  const gated = await gatedWorker.ask<GatedInfo>('start');
+  const ortWorkers = request.onnx
+    ? request.ortThreads.map((threads) => ({ threads, client: workerClient('/ort-worker.js') }))
+    : [];
+  let ort: PageResult['ort'];
+  for (const w of ortWorkers) ort = await w.client.ask('start', { threads: w.threads });
+  const points: PointTimes[] = [];
+  for (const [i, config] of request.configs.entries()) {
+    const times = await gatedWorker.ask<Omit<PointTimes, 'ortInferMs'>>('time', {
+      config,
+      timing: request.timing,
+    });
+    const ortInferMs: Record<string, number> = {};
+    for (const w of ortWorkers)
+      ortInferMs[w.threads] = await w.client.ask<number>('time', {
+        config,
+        timing: request.timing,
+        model: request.onnx![i],
+      });
+    points.push({ ...times, ortInferMs });
+  }
+  for (const w of ortWorkers) w.client.terminate();
+  const soak = await gatedWorker.ask<PageResult['soak']>('soak', { steps: request.soakSteps });
+  gatedWorker.terminate();
+  return {
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    gated,
+    mainThread,
+    ort,
+    points,
+    soak,
+  };
+}
+
+(globalThis as { runSpeedBrowser?: typeof runSpeedBrowser }).runSpeedBrowser = runSpeedBrowser;
