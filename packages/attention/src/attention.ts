@@ -27,6 +27,15 @@ export interface AttentionOutput {
   weights: Tensor2D;
 }
 
+/** `forwardWithScores`' answer: the forward's, plus the scores the softmax was taken of. */
+export interface ScoredAttentionOutput extends AttentionOutput {
+  /**
+   * `[B, S]`: the raw scores e_ij (Bahdanau et al. 2014, eq. 6) before the masked softmax, also
+   * on masked positions (there they were ignored, not changed).
+   */
+  scores: Tensor2D;
+}
+
 /**
  * What every scoring function shares: checking the call, the masked softmax and the weighted
  * sum. A subclass supplies the part of the score that depends on the keys only
@@ -50,7 +59,26 @@ export abstract class Attention extends Module {
 
   /** @returns `{ context [B, Hv], weights [B, S] }`, the caller's to dispose */
   forward(input: AttentionInput): AttentionOutput {
-    const where = `${this.name}.forward`;
+    return tf.tidy(() => {
+      const { context, weights } = this.run(input, `${this.name}.forward`);
+      return { context, weights } as unknown as tf.TensorContainer;
+    }) as unknown as AttentionOutput;
+  }
+
+  /**
+   * The same computation as `forward`, also returning the raw scores: score → softmax → weighted
+   * sum, each step's tensor, for explaining one decoder step. `context` and `weights` equal
+   * `forward`'s exactly.
+   * @returns `{ scores [B, S], weights [B, S], context [B, Hv] }`, the caller's to dispose
+   */
+  forwardWithScores(input: AttentionInput): ScoredAttentionOutput {
+    return tf.tidy(
+      () => this.run(input, `${this.name}.forwardWithScores`) as unknown as tf.TensorContainer,
+    ) as unknown as ScoredAttentionOutput;
+  }
+
+  /** Checks the call, then e = score(q, K), α = softmax(e) over the mask, c = Σ α v. Inside tidy. */
+  private run(input: AttentionInput, where: string): ScoredAttentionOutput {
     const { query, keys, values, mask, projectedKeys } = input;
     assertShape(where, 'query', query, ['batch', this.queryWidth]);
     const batch = query.shape[0];
@@ -60,11 +88,9 @@ export abstract class Attention extends Module {
     if (mask) assertShape(where, 'mask', mask, [batch, steps]);
     if (projectedKeys)
       assertShape(where, 'projectedKeys', projectedKeys, [batch, steps, this.projectedWidth]);
-    return tf.tidy(() => {
-      const scores = this.score(query, projectedKeys ?? this.projectKeys(keys)); // [B, S]
-      const weights = maskedSoftmax(scores, mask);
-      const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as Tensor2D; // [B, Hv]
-      return { context, weights } as unknown as tf.TensorContainer;
-    }) as unknown as AttentionOutput;
+    const scores = this.score(query, projectedKeys ?? this.projectKeys(keys)); // [B, S]
+    const weights = maskedSoftmax(scores, mask);
+    const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as Tensor2D; // [B, Hv]
+    return { scores, weights, context };
   }
 }

@@ -4,7 +4,12 @@ import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
 import { DecoderBase } from './decoder-base';
-import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+import type {
+  DecoderMemory,
+  DecoderState,
+  DecoderStepOutput,
+  ExplainedStepOutput,
+} from './decoder-state';
 import type { OutputLayer } from './output-layer';
 
 /**
@@ -68,37 +73,79 @@ export class AttentionDecoder extends DecoderBase {
     memory: DecoderMemory,
     dropoutSeed: number,
   ): DecoderStepOutput {
+    const {
+      logits,
+      state: next,
+      attention,
+    } = this.run(previous, state, memory, dropoutSeed, false);
+    return { logits, state: next, attention };
+  }
+
+  /**
+   * `step`, plus the attention's three stages at this step: the raw scores e_ij, the weights
+   * α_ij = softmax_j(e_ij) and the context c_i = Σ_j α_ij h_j (`detail`). The logits, state and
+   * weights are `step`'s exactly. Run inside `tf.tidy`; the returned tensors are the caller's.
+   */
+  explainStep(
+    previous: Tensor1D,
+    state: DecoderState,
+    memory: DecoderMemory,
+    dropoutSeed: number,
+  ): ExplainedStepOutput {
+    return this.run(previous, state, memory, dropoutSeed, true);
+  }
+
+  private run(
+    previous: Tensor1D,
+    state: DecoderState,
+    memory: DecoderMemory,
+    dropoutSeed: number,
+    explain: boolean,
+  ): ExplainedStepOutput {
     const embedded = this.embed(previous, dropoutSeed); // [B, E]
     if (this.bahdanau) {
-      const { context, weights } = this.attend(topLayer(state.h), memory); // [B, He], [B, S]
+      const attended = this.attend(topLayer(state.h), memory, explain); // [B, He], [B, S]
+      const { context, weights } = attended;
       const { top, h, c } = this.advance(tf.concat([embedded, context], 1), state, dropoutSeed + 1);
       const attentional = this.attentional(top, context); // [B, H]
       const logits = this.output.forward(this.drop(attentional, dropoutSeed + 2));
-      return { logits, state: c ? { h, c } : { h }, attention: weights };
+      return {
+        logits,
+        state: c ? { h, c } : { h },
+        attention: weights,
+        detail: explain ? (attended as Required<typeof attended>) : undefined,
+      };
     }
     const { top, h, c } = this.advance(
       tf.concat([embedded, state.feed!], 1),
       state,
       dropoutSeed + 1,
     );
-    const { context, weights } = this.attend(top, memory);
-    const attentional = this.attentional(top, context);
+    const attended = this.attend(top, memory, explain);
+    const attentional = this.attentional(top, attended.context);
     const logits = this.output.forward(this.drop(attentional, dropoutSeed + 2));
     return {
       logits,
       state: c ? { h, c, feed: attentional } : { h, feed: attentional },
-      attention: weights,
+      attention: attended.weights,
+      detail: explain ? (attended as Required<typeof attended>) : undefined,
     };
   }
 
-  private attend(query: Tensor2D, memory: DecoderMemory) {
-    return this.attention.forward({
+  /** Weights and context `[B, S]`, `[B, He]`; with `explain`, also the raw scores `[B, S]`. */
+  private attend(
+    query: Tensor2D,
+    memory: DecoderMemory,
+    explain: boolean,
+  ): { context: Tensor2D; weights: Tensor2D; scores?: Tensor2D } {
+    const input = {
       query,
       keys: memory.outputs,
       values: memory.outputs,
       mask: memory.mask,
       projectedKeys: memory.projectedKeys,
-    });
+    };
+    return explain ? this.attention.forwardWithScores(input) : this.attention.forward(input);
   }
 
   /** ã = tanh(W_c [s; c]) `[B, H]` */

@@ -2,6 +2,7 @@ import { withTransposedWeights } from '@gated/cells';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch, makeSourceBatch, type SourceBatch } from './batch';
+import { type BeamTrace, BeamTraceRecorder } from './beam-trace';
 import { checkBeamCall } from './decode-checks';
 import type { DecoderMemory, DecoderState } from './decoder-state';
 import {
@@ -27,6 +28,8 @@ interface Beam {
   tokens: number[];
   logProb: number;
   attention?: number[][];
+  /** Its node in the search tree, when one is recorded. */
+  node: number;
 }
 
 /**
@@ -50,10 +53,32 @@ export function beamSearch(
   return withTransposedWeights(() => beamSearchBody(model, sources, options));
 }
 
+/**
+ * `beamSearch` of one source, also returning its search tree: every hypothesis kept in the beam,
+ * every finished one, and the best pruned ones at each depth, with log-probability and
+ * length-normalised score. The hypotheses are exactly `beamSearch`'s.
+ *
+ * @param source token ids `[S]`, S ≥ 1
+ * @returns `{ hypotheses }` (the `nBest` best, sorted) and `{ trace }`, the tree
+ */
+export function beamSearchTrace(
+  model: Seq2Seq,
+  source: readonly number[],
+  options: BeamSearchOptions = {},
+): { hypotheses: Hypothesis[]; trace: BeamTrace } {
+  checkBeamCall(model, [source], options);
+  const recorder = new BeamTraceRecorder(options.beamSize ?? 5, options.alpha ?? 1);
+  const [hypotheses] = withTransposedWeights(() =>
+    beamSearchBody(model, [source], options, recorder),
+  );
+  return { hypotheses: hypotheses!, trace: recorder.trace };
+}
+
 function beamSearchBody(
   model: Seq2Seq,
   sources: ReadonlyArray<readonly number[]>,
   options: BeamSearchOptions = {},
+  recorder?: BeamTraceRecorder,
 ): Hypothesis[][] {
   const { config } = model;
   const beamSize = options.beamSize ?? 5;
@@ -75,7 +100,7 @@ function beamSearchBody(
     const withAttention = memory.projectedKeys !== undefined;
     // Only beam 0 is live at first, so the first step does not pick K copies of one token.
     let beams: Beam[][] = sources.map(() => [
-      { tokens: [], logProb: 0, attention: withAttention ? [] : undefined },
+      { tokens: [], logProb: 0, attention: withAttention ? [] : undefined, node: 0 },
     ]);
     const finished: Hypothesis[][] = sources.map(() => []);
     const done = new Array<boolean>(count).fill(false);
@@ -89,13 +114,16 @@ function beamSearchBody(
       for (let b = 0; b < count; b++) {
         const survivors: Beam[] = [];
         if (!done[b]) {
-          for (const candidate of rankCandidates(
+          const ranked = rankCandidates(
             beams[b]!,
             logProbs,
             b * beamSize,
             vocab,
             t === maxLength ? config.eosId : -1,
-          )) {
+          );
+          let next = 0;
+          while (next < ranked.length) {
+            const candidate = ranked[next++]!;
             const parent = beams[b]![candidate.beam]!;
             const row = b * beamSize + candidate.beam;
             const history =
@@ -112,6 +140,7 @@ function beamSearchBody(
                 score: candidate.logProb / lengthPenalty(length, alpha),
                 attention: history,
               });
+              recorder?.add(parent.node, candidate.token, candidate.logProb, 'finished');
               if (finished[b]!.length >= beamSize) break;
             } else {
               parents[b * beamSize + survivors.length] = row;
@@ -120,10 +149,14 @@ function beamSearchBody(
                 tokens: [...parent.tokens, candidate.token],
                 logProb: candidate.logProb,
                 attention: history,
+                node: recorder?.add(parent.node, candidate.token, candidate.logProb, 'kept') ?? 0,
               });
               if (survivors.length === beamSize) break;
             }
           }
+          // The runners-up, for the drawn tree: the best extensions that missed the beam.
+          for (const pruned of ranked.slice(next, recorder ? next + beamSize : next))
+            recorder?.add(beams[b]![pruned.beam]!.node, pruned.token, pruned.logProb, 'pruned');
           if (finished[b]!.length >= beamSize || survivors.length === 0) done[b] = true;
         }
         // Rows of a finished source, and unused beam rows, follow their first row (ignored).

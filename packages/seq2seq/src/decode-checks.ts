@@ -12,6 +12,7 @@ export const MAX_BEAM_SIZE = 1000;
 /** Names of the keys each decoder takes, so that a typo is refused instead of ignored. */
 const GREEDY_KEYS = ['maxLength'];
 const BEAM_KEYS = ['beamSize', 'alpha', 'nBest', 'maxLength'];
+const EXPLAIN_KEYS = ['maxLength', 'prefix', 'topK'];
 const BEAM_ONLY = 'greedy decoding has no beam; call beamSearch';
 const GREEDY_HINTS = { beamSize: BEAM_ONLY, nBest: BEAM_ONLY, alpha: BEAM_ONLY };
 const BEAM_HINTS = { lengthPenalty: "the length penalty's exponent is alpha" };
@@ -68,4 +69,44 @@ export function checkBeamCall(model: Seq2Seq, sources: unknown, options: unknown
     if (nBest > beamSize)
       throw new Error(`${where}: nBest must be at most beamSize (${beamSize}), got ${nBest}`);
   }
+}
+
+/**
+ * One source (`[S]` ids), `topK` in [1, targetVocabSize], and `prefix`: target ids other than
+ * BOS and pad, EOS only last, no longer than `maxLength` (+ 1 for a final EOS) when that is given.
+ */
+export function checkExplainCall(model: Seq2Seq, source: unknown, options: unknown): void {
+  const where = 'explainDecode';
+  checkModel(where, model);
+  if (!Array.isArray(source) || (source.length > 0 && Array.isArray(source[0])))
+    throw new Error(
+      `${where}: source must be one array of token ids, e.g. [3, 4, 5], got ${describeValue(source)}`,
+    );
+  checkDecodeCall(where, model, [source], options, EXPLAIN_KEYS, GREEDY_HINTS);
+  const { config } = model;
+  const { prefix, topK, maxLength } = options as Record<string, unknown>;
+  if (topK !== undefined) {
+    checkInteger(where, 'topK', topK, 1);
+    if (topK > config.targetVocabSize)
+      throw new Error(
+        `${where}: topK must be at most the target vocabulary (${config.targetVocabSize}), got ${topK}`,
+      );
+  }
+  if (prefix === undefined) return;
+  if (!Array.isArray(prefix))
+    throw new Error(
+      `${where}: prefix must be an array of target token ids, got ${describeValue(prefix)}`,
+    );
+  for (const [i, id] of prefix.entries()) {
+    const special = id === config.bosId ? 'BOS' : id === config.padId ? 'pad' : '';
+    if (!Number.isInteger(id) || id < 0 || id >= config.targetVocabSize || special)
+      throw new Error(
+        `${where}: prefix holds ${describeValue(id)}${special ? ` (${special})` : ''}, expected output token ids in [0, ${config.targetVocabSize}) other than BOS and pad`,
+      );
+    if (id === config.eosId && i !== prefix.length - 1)
+      throw new Error(`${where}: prefix has EOS at ${i}, before its end; EOS may only be last`);
+  }
+  const tokens = prefix.length - (prefix.at(-1) === config.eosId ? 1 : 0);
+  if (typeof maxLength === 'number' && tokens > maxLength)
+    throw new Error(`${where}: prefix has ${tokens} tokens, more than maxLength (${maxLength})`);
 }

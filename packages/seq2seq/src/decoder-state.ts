@@ -31,3 +31,19 @@ export interface DecoderStepOutput {
 
 /** Previous tokens `[B]` int32 fed to a step. */
 export type PreviousTokens = Tensor1D;
+
+/** The attention's three stages at one decoder step (Bahdanau et al. 2014, eqs. 5–6). */
+export interface AttentionStepDetail {
+  /** `[B, S]` raw scores e_ij = score(s, h_j), before the masked softmax */
+  scores: Tensor2D;
+  /** `[B, S]` α_ij = softmax_j(e_ij), 0 on padding (the same tensor values as `attention`) */
+  weights: Tensor2D;
+  /** `[B, He]` c_i = Σ_j α_ij h_j, the context fed to this step */
+  context: Tensor2D;
+}
+
+/** A step's result with, for attention models, its attention stages. */
+export interface ExplainedStepOutput extends DecoderStepOutput {
+  /** Attention models only. */
+  detail?: AttentionStepDetail;
+}

@@ -6,7 +6,12 @@ import type { SourceBatch, TrainingBatch } from './batch';
 import { Bridge } from './bridge';
 import { type ResolvedConfig, resolveConfig, type Seq2SeqConfig } from './config';
 import { Decoder } from './decoder';
-import type { DecoderMemory, DecoderState, DecoderStepOutput } from './decoder-state';
+import type {
+  DecoderMemory,
+  DecoderState,
+  DecoderStepOutput,
+  ExplainedStepOutput,
+} from './decoder-state';
 import { Encoder } from './encoder';
 
 /** The decoder's view of an encoded source batch. */
@@ -80,6 +85,34 @@ export class Seq2Seq extends Module {
       () =>
         this.decoder.step(previous, state, memory, dropoutSeed) as unknown as tf.TensorContainer,
     ) as unknown as DecoderStepOutput;
+  }
+
+  /**
+   * `step`, plus (with attention) the scores, weights and context of this step in `detail`, for
+   * showing how the step was computed; the other outputs equal `step`'s. The tensors are the
+   * caller's to dispose.
+   */
+  explainStep(
+    previous: Tensor1D,
+    state: DecoderState,
+    memory: DecoderMemory,
+    dropoutSeed = 0,
+  ): ExplainedStepOutput {
+    return tf.tidy(() =>
+      this.decoder instanceof AttentionDecoder
+        ? (this.decoder.explainStep(
+            previous,
+            state,
+            memory,
+            dropoutSeed,
+          ) as unknown as tf.TensorContainer)
+        : (this.decoder.step(
+            previous,
+            state,
+            memory,
+            dropoutSeed,
+          ) as unknown as tf.TensorContainer),
+    ) as unknown as ExplainedStepOutput;
   }
 
   /**
