@@ -3,6 +3,7 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Attention } from './attention';
 
+/** Options of `new AdditiveAttention`: the widths of the query, the keys and the hidden score layer. */
 export interface AdditiveAttentionOptions {
   /** `Hq`: features of the query (the decoder state). */
   queryWidth: number;

@@ -3,6 +3,7 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Attention } from './attention';
 
+/** Options of `new LuongAttention`: the score (`'dot'` or `'general'`) and the query and key widths. */
 export interface LuongAttentionOptions {
   /** `'dot'`: `hᵀ h̄` (needs queryWidth = keyWidth); `'general'`: `hᵀ W_a h̄`. */
   score: 'dot' | 'general';

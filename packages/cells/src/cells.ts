@@ -13,6 +13,7 @@ export class LSTMCell extends RecurrentCell<LSTMGate> {
     super('LSTMCell', 4, false, (x, h, state) => lstmStep(x, h, state), options);
   }
 
+  /** One step: `x` `[B, inputSize]`, `h` and `c` `[B, H]` (zeros when omitted) → the new `h` and `c`, `[B, H]` each. */
   forward(x: Tensor2D, state: { h?: Tensor2D; c?: Tensor2D } = {}): { h: Tensor2D; c: Tensor2D } {
     return this.runStep(x, state, true) as { h: Tensor2D; c: Tensor2D };
   }
@@ -24,6 +25,7 @@ export class GRUCell extends RecurrentCell<GRUGate> {
     super('GRUCell', 3, true, gruStep, options);
   }
 
+  /** One step: `x` `[B, inputSize]`, `h` `[B, H]` (zeros when omitted) → the new `h` `[B, H]`. */
   forward(x: Tensor2D, state: { h?: Tensor2D } = {}): { h: Tensor2D } {
     return this.runStep(x, state, false) as { h: Tensor2D };
   }
@@ -47,6 +49,7 @@ export class RNNCell extends RecurrentCell<never> {
     this.nonlinearity = nonlinearity;
   }
 
+  /** One step: `x` `[B, inputSize]`, `h` `[B, H]` (zeros when omitted) → the new `h` `[B, H]`. */
   forward(x: Tensor2D, state: { h?: Tensor2D } = {}): { h: Tensor2D } {
     return this.runStep(x, state, false) as { h: Tensor2D };
   }

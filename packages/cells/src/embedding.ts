@@ -4,6 +4,7 @@ import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, type RandomSource, seededRandom } from './seeded-random';
 
+/** Options of `new Embedding`, as `torch.nn.Embedding(numEmbeddings, embeddingDim, padding_idx)`. */
 export interface EmbeddingOptions {
   numEmbeddings: number;
   embeddingDim: number;

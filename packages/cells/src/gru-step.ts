@@ -2,6 +2,7 @@ import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellState, StepResult } from './recurrent-step';
 
+/** The GRU's gates, in the names gate tracing uses. */
 export type GRUGate = 'reset' | 'update' | 'new';
 
 /**

@@ -10,8 +10,10 @@ import type {
   RecurrentTrace,
 } from './recurrent-options';
 
+/** Options of `new GRU`: those of every recurrent layer (`inputSize`, `hiddenSize`, `numLayers`, …). */
 export type GRUOptions = RecurrentLayerOptions;
 
+/** What `GRU.forward` returns; the tensors are the caller's to dispose. */
 export interface GRUOutput {
   /** `[T, B, D*H]` (or `[B, T, D*H]` with `batchFirst`): the last layer's `h` at every step. */
   output: Tensor3D;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { linearProduct } from './fast-matmul';
 import type { CellState, StepResult } from './recurrent-step';
 
+/** The LSTM's gates, in the names gate tracing uses (`cell` is the candidate g). */
 export type LSTMGate = 'input' | 'forget' | 'cell' | 'output';
 
 /**

@@ -26,6 +26,7 @@ export interface LSTMStepOutput extends RecurrentStepOutput {
   cN: Tensor3D;
 }
 
+/** What `LSTM.forward` returns; the tensors are the caller's to dispose. */
 export interface LSTMOutput {
   /** `[T, B, D*Hout]` (or `[B, T, D*Hout]` with `batchFirst`): the last layer's `h` at every step. */
   output: Tensor3D;

@@ -14,7 +14,9 @@ export interface ProductOptions {
  * undefined where it cannot run, and the portable product below runs instead.
  */
 export interface MatrixProducts {
+  /** `a · b` (each possibly given transposed) plus the bias, `[M, N]`; undefined where it cannot run. */
   product(a: Tensor2D, b: Tensor, options: ProductOptions): Tensor2D | undefined;
+  /** The sum of each column of `x`, `[M, N]` → `[N]`; undefined where it cannot run. */
   columnSums(x: Tensor2D): Tensor | undefined;
 }
 

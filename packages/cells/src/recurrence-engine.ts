@@ -9,6 +9,7 @@ import type { Nonlinearity } from './rnn-step';
  * fused); faster ones plug in from their own packages (`@gated/wasm`).
  */
 
+/** Which recurrence a spec runs. */
 export type RecurrenceKind = 'lstm' | 'gru' | 'rnn';
 
 /** The weights of one layer in one direction, in PyTorch's layouts. */
@@ -65,6 +66,7 @@ export interface RecurrenceRun {
   trace?: Record<string, Tensor3D>;
 }
 
+/** A way to run one direction of one recurrent layer; see `registerEngine` and `chooseEngine`. */
 export interface RecurrenceEngine {
   /** Short and stable, for reports and tests: `'reference'`, `'fused'`, `'wasm'`. */
   readonly name: string;

@@ -62,6 +62,7 @@ export abstract class RecurrentLayer<Gate extends string> extends Module {
     this.createWeights();
   }
 
+  /** 2 when `bidirectional`, else 1: the `D` of the shapes. */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
   }

@@ -2,6 +2,7 @@ import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CellState, StepResult } from './recurrent-step';
 
+/** The Elman RNN's activation, as PyTorch's `nonlinearity`. */
 export type Nonlinearity = 'tanh' | 'relu';
 
 /**

@@ -15,6 +15,7 @@ export interface RNNOptions extends RecurrentLayerOptions {
   nonlinearity?: Nonlinearity;
 }
 
+/** What `RNN.forward` returns; the tensors are the caller's to dispose. */
 export interface RNNOutput {
   /** `[T, B, D*H]` (or `[B, T, D*H]` with `batchFirst`): the last layer's `h` at every step. */
   output: Tensor3D;

@@ -48,6 +48,7 @@ export function readSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record
     .metadata;
 }
 
+/** Options of `encodeSafetensors`: the header's metadata strings and the dtype floats are stored as. */
 export interface EncodeSafetensorsOptions {
   /** String key/value pairs stored as `__metadata__`. */
   metadata?: Record<string, string>;

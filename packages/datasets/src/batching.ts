@@ -12,6 +12,7 @@ export interface PaddedBatch {
   mask: Uint8Array;
 }
 
+/** Options of `padBatch`. */
 export interface PadOptions {
   /** Id written into padding. Default 0 (`<pad>`). */
   padId?: number;
@@ -42,6 +43,7 @@ export function padBatch(
   return { ids, shape: [batch, length], lengths, mask };
 }
 
+/** Options of `bucketByLength`. */
 export interface BucketOptions {
   batchSize: number;
   /** Seed of the order of examples within similar lengths, and of the batches. Default 0. */

@@ -4,6 +4,7 @@
  */
 export type Random = () => number;
 
+/** A generator of uniform numbers in [0, 1) from `seed` (mulberry32): equal seeds, equal sequences. */
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {

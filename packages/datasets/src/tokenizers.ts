@@ -1,7 +1,9 @@
 /** Text ↔ tokens. `detokenize(tokenize(text))` gives the text back (up to whitespace, for words). */
 export interface Tokenizer {
   readonly name: string;
+  /** Splits `text` into tokens. */
   tokenize(text: string): string[];
+  /** Joins `tokens` back into text. */
   detokenize(tokens: readonly string[]): string;
 }
 

@@ -1,10 +1,15 @@
 /** The special tokens every vocabulary starts with, at these ids. */
 export const SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>', '<unk>'] as const;
+/** Id of `<pad>`, the padding token (0 in every vocabulary). */
 export const PAD_ID = 0;
+/** Id of `<bos>`, the beginning-of-sequence token. */
 export const BOS_ID = 1;
+/** Id of `<eos>`, the end-of-sequence token. */
 export const EOS_ID = 2;
+/** Id of `<unk>`, which every token outside the vocabulary encodes to. */
 export const UNK_ID = 3;
 
+/** Which tokens `Vocab.build` keeps. */
 export interface VocabBuildOptions {
   /** Tokens seen fewer times are left out (they encode as `<unk>`). Default 1: keep everything. */
   minFrequency?: number;
@@ -107,6 +112,7 @@ export class Vocab {
     return new Vocab(tokens);
   }
 
+  /** Number of tokens, the four special tokens included: ids run from 0 to `size - 1`. */
   get size(): number {
     return this.tokens.length;
   }
@@ -143,6 +149,7 @@ export class Vocab {
     return out;
   }
 
+  /** The tokens in id order, for `JSON.stringify` and `Vocab.fromJSON`. */
   toJSON(): VocabJson {
     return { format: 'gated-vocab', version: 1, tokens: [...this.tokens] };
   }

@@ -11,6 +11,7 @@ import { PARTS, threadPool } from './wasm-threads';
 /** The tfjs release whose internals (the wasm backend's heap, engine state) the kernels use. */
 export const SUPPORTED_TFJS = '4.22.0';
 
+/** Options of `installWasmKernels`. */
 export interface WasmKernelsOptions {
   /**
    * Threads for the recurrent layers. Default `'auto'`: two in Node on a machine with two or more

@@ -36,7 +36,12 @@ const yy = (d: DateParts) => pad(d.year % 100);
  * Human date formats, as people type them. Numeric ones are unambiguous by separator: slashes
  * put the month first (US), dots and dashes the day first; two-digit years mean 1950–2049.
  */
-export const DATE_FORMATS: ReadonlyArray<{ name: string; format: (d: DateParts) => string }> = [
+export const DATE_FORMATS: ReadonlyArray<{
+  /** The format in moment.js-style letters, e.g. `'MMMM D, YYYY'`. */
+  name: string;
+  /** Writes a date in this format. */
+  format: (d: DateParts) => string;
+}> = [
   { name: 'MM/DD/YYYY', format: (d) => `${pad(d.month)}/${pad(d.day)}/${d.year}` },
   { name: 'M/D/YYYY', format: (d) => `${d.month}/${d.day}/${d.year}` },
   { name: 'MM/DD/YY', format: (d) => `${pad(d.month)}/${pad(d.day)}/${yy(d)}` },
@@ -91,6 +96,7 @@ export function dateFromDayNumber(daysSince1950: number): DateParts {
 
 const DAYS_1950_TO_2049 = Math.round((Date.UTC(2050, 0, 1) - Date.UTC(1950, 0, 1)) / 86_400_000);
 
+/** Options of `dateTask`: how many examples, their source lengths and the seed. */
 export interface DateTaskOptions {
   count: number;
   /** Shortest source, in characters. Default 1. */
