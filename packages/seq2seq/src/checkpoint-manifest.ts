@@ -12,15 +12,20 @@ import { crc32 } from './crc32';
 /** A checkpoint as named files: in Node a directory (see `@gated/seq2seq/node`), in a browser bytes. */
 export type CheckpointFiles = Record<string, Uint8Array>;
 
+/** The `format` field of every checkpoint's `config.json`. */
 export const CHECKPOINT_FORMAT = 'gated-seq2seq';
 /** 2: `checksum` over the manifest, and `files` listing at least `weights.safetensors`. */
 export const CHECKPOINT_VERSION = 2;
 
+/** What `config.json` records about each other file of a checkpoint, checked on load. */
 export interface CheckpointFileEntry {
+  /** Size in bytes. */
   bytes: number;
+  /** CRC-32 (IEEE) of the bytes. */
   crc32: number;
 }
 
+/** The contents of a checkpoint's `config.json`. */
 export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   formatVersion: typeof CHECKPOINT_VERSION;

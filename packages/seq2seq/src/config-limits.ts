@@ -17,6 +17,7 @@ export interface CheckpointLimits {
   maxParameters: number;
 }
 
+/** The default limits a loaded checkpoint's config is checked against (`loadModel(files, { limits })` changes them). */
 export const CHECKPOINT_LIMITS: Readonly<CheckpointLimits> = Object.freeze({
   // GNMT (Wu et al. 2016) stacks 8 LSTM layers, with residual connections this model lacks.
   maxLayers: 16,

@@ -45,6 +45,7 @@ export interface Seq2SeqConfig {
   seed?: number;
 }
 
+/** A `Seq2SeqConfig` with every default filled in, as `model.config` holds it. */
 export type ResolvedConfig = Required<Seq2SeqConfig>;
 
 /** Fills in the defaults and refuses configurations that cannot work, saying why. */

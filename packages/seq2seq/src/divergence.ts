@@ -15,6 +15,7 @@ export interface DivergenceOptions {
   patience?: number;
 }
 
+/** The divergence rule with its defaults filled in, or `false` when it is off. */
 export type ResolvedDivergence = Required<DivergenceOptions> | false;
 
 /** What the rule remembers, saved in training checkpoints so a resumed run keeps counting. */

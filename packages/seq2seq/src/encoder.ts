@@ -50,6 +50,8 @@ export class Encoder extends Module {
   }
 
   /**
+   * Encodes a padded batch: the outputs at every source step and the final state, joined across
+   * directions.
    * @param source  int32 `[B, S]`, padded with `padId`
    * @param lengths each sequence's length, 1..S
    * @param dropoutSeed seed of this call's dropout masks (training)

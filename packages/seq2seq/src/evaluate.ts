@@ -7,6 +7,7 @@ import { checkInteger, checkNumber, checkOptionKeys } from './option-checks';
 import type { Seq2Seq } from './seq2seq';
 import { checkExamples } from './token-checks';
 
+/** What `evaluate` measures over a set of examples. */
 export interface EvaluationMetrics {
   /** Teacher-forced cross-entropy per target token (EOS included). */
   loss: number;
@@ -17,6 +18,7 @@ export interface EvaluationMetrics {
   examples: number;
 }
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
   /** Examples per forward pass. Default 64: evaluation keeps no gradients, so it can batch wider. */
   batchSize?: number;

@@ -16,6 +16,7 @@ export interface Hypothesis {
   attention?: number[][];
 }
 
+/** Options of `greedyDecode` (and, extended, of `beamSearch` and `explainDecode`). */
 export interface DecodeOptions {
   /**
    * Most output tokens before stopping (EOS not counted), a positive integer. Default 2 × the

@@ -20,6 +20,7 @@ import type { CheckpointFiles } from './checkpoint-manifest';
 
 export { upgradeCheckpoint } from './checkpoint-manifest';
 
+/** Options of `writeCheckpoint`. */
 export interface WriteCheckpointOptions {
   /**
    * How each file is written; replaceable so that tests can make a write fail midway. Default:

@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { checkMatrix, type Matrix, matrixHeatmap } from './heatmap-spec';
 import { SEQUENTIAL_SCHEME } from './palettes';
 
+/** Options of `attentionHeatmap`. */
 export interface AttentionHeatmapOptions {
   title?: string;
   /** Pixels per cell. Default 22. */

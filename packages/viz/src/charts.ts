@@ -3,12 +3,14 @@ import { OKABE_ITO } from './palettes';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** One line of a `lineChart`: its name in the legend and its points. */
 export interface Series {
   name: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
 }
 
+/** Options of `lineChart`. */
 export interface LineChartOptions {
   series: readonly Series[];
   xTitle: string;
@@ -122,6 +124,7 @@ export function trainingCurves(
   } as TopLevelSpec;
 }
 
+/** One bar of a `barChart`. */
 export interface Bar {
   label: string;
   value: number;

@@ -5,6 +5,7 @@ import { DIVERGING_SCHEME, SEQUENTIAL_SCHEME } from './palettes';
 /** Per gate, its activation per step: `[steps][units]` (one batch element of a cells trace). */
 export type GateTrace = Record<string, Matrix>;
 
+/** Options of `gateHeatmap`. */
 export interface GateHeatmapOptions {
   title?: string;
   /** Gates to show, in order. Default: every key of the trace. */

@@ -6,6 +6,7 @@ import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render-svg';
 
+/** Options of `svgToPng`, `renderPng` and `writeFigure` (for PNG files). */
 export interface PngOptions {
   /** Pixels per SVG unit. Default 2 (sharp on high-density screens). */
   scale?: number;

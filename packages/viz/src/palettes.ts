@@ -4,7 +4,9 @@
  * palette (Okabe & Ito 2008), distinguishable with every common colour-vision deficiency.
  */
 export const SEQUENTIAL_SCHEME = 'blues';
+/** The Vega scheme for signed values, blue–orange (the gate heatmap centres it on 0). */
 export const DIVERGING_SCHEME = 'blueorange';
+/** The eight Okabe–Ito colours, for categories (series, bar groups), blue first. */
 export const OKABE_ITO = [
   '#0072B2',
   '#E69F00',

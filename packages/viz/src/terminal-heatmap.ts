@@ -3,8 +3,10 @@ import { checkMatrix } from './heatmap-spec';
 import { displayLabel } from './labels';
 import { rampColor } from './palettes';
 
+/** Colour mode of `renderTerminalHeatmap`: `'auto'`, 24-bit, the 256-colour palette, or none (shades only). */
 export type TerminalColor = 'auto' | 'truecolor' | '256' | 'none';
 
+/** Options of `renderTerminalHeatmap`. */
 export interface TerminalHeatmapOptions {
   rowLabels?: readonly string[];
   columnLabels?: readonly string[];
