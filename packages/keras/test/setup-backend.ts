@@ -1,0 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+// Tests run on the Node default, wasm; GATED_TEST_BACKEND=cpu runs them on the reference kernels.
+const backend = process.env.GATED_TEST_BACKEND ?? 'wasm';
+if (!(await tf.setBackend(backend)))
+  throw new Error(`tfjs backend '${backend}' did not initialise`);
+await tf.ready();
