@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FusedInputs, FusedRecurrence } from './fused-recurrence';
+import { type FusedInputs, type FusedRecurrence, unflatten } from './fused-recurrence';
 import { unstackFirst } from './unstack';
 
 /*
@@ -21,7 +21,7 @@ function precompute(
   hPrevAll: Tensor,
   stacked: Tensor[],
   one: Tensor,
-): Record<string, Tensor2D[] | undefined> {
+): PerStep {
   const each = (t: Tensor) => unstackFirst<Tensor2D>(t);
   if (spec.kind === 'lstm') {
     const [i, f, g, o, c] = stacked as Tensor3D[];
@@ -60,6 +60,14 @@ function precompute(
   return { slope: each(slope) };
 }
 
+type PerStep = Record<string, Tensor2D[] | undefined>;
+
+/** Each precomputed factor at step `t` (the optional ones only where computed). */
+function atStep(pre: PerStep, t: number): Record<string, Tensor2D> {
+  const present = Object.entries(pre).filter(([, list]) => list !== undefined);
+  return Object.fromEntries(present.map(([name, list]) => [name, list![t]!]));
+}
+
 type Grads = Partial<
   Record<'projected' | 'h0' | 'c0' | 'weightHh' | 'biasHh' | 'weightHr' | 'mask', Tensor>
 >;
@@ -71,22 +79,11 @@ export function backward(
   dy: Tensor,
   kept: Tensor[],
 ): Grads {
-  const { steps, batch, hidden, outputSize } = spec;
-  const outputEnd = steps * batch * outputSize;
-  const dOutputs = unstackFirst<Tensor2D>(
-    tf.reshape(tf.slice(dy, [0], [outputEnd]), [steps, batch, outputSize]),
-  );
-  let dh = tf.reshape(tf.slice(dy, [outputEnd], [batch * outputSize]), [
-    batch,
-    outputSize,
-  ]) as Tensor2D;
-  let dc =
-    spec.kind === 'lstm'
-      ? (tf.reshape(tf.slice(dy, [outputEnd + batch * outputSize], [batch * hidden]), [
-          batch,
-          hidden,
-        ]) as Tensor2D)
-      : undefined;
+  const { steps, batch } = spec;
+  const incoming = unflatten(spec, dy); // d(output), d(h_T), d(c_T)
+  const dOutputs = unstackFirst<Tensor2D>(incoming.output);
+  let dh = incoming.h;
+  let dc = incoming.c;
   const one = tf.scalar(1); // one upload, not one per use
   const masks = mask ? unstackFirst<Tensor2D>(mask) : undefined;
   const holds = mask ? unstackFirst<Tensor2D>(tf.sub(one, mask)) : undefined;
@@ -109,14 +106,7 @@ export function backward(
     const dNew = m ? (tf.mul(total, m) as Tensor2D) : total;
     const carriedH = m ? (tf.mul(dh, holds![t]!) as Tensor2D) : undefined;
     if (spec.kind === 'lstm') {
-      const [i, f, g, tanhC, oDtanh, derivative] = [
-        'i',
-        'f',
-        'g',
-        'tanhC',
-        'oDtanh',
-        'derivative',
-      ].map((k) => pre[k]![t]!);
+      const { i, f, g, tanhC, oDtanh, derivative } = atStep(pre, t);
       const carriedC = m ? (tf.mul(dc!, holds![t]!) as Tensor2D) : undefined;
       const dcNew = m ? (tf.mul(dc!, m) as Tensor2D) : dc!;
       let dhFull = dNew;
@@ -143,14 +133,7 @@ export function backward(
       if (carriedC) dc = tf.add(dc, carriedC) as Tensor2D;
       dh = tf.matMul(dz, weightHh);
     } else if (spec.kind === 'gru') {
-      const [r, z, oneMinusZ, dTanhN, dResetHn, dUpdateHmN] = [
-        'r',
-        'z',
-        'oneMinusZ',
-        'dTanhN',
-        'dResetHn',
-        'dUpdateHmN',
-      ].map((k) => pre[k]![t]!);
+      const { r, z, oneMinusZ, dTanhN, dResetHn, dUpdateHmN } = atStep(pre, t);
       const dnPre = tf.mul(tf.mul(dNew, oneMinusZ!), dTanhN!);
       const drPre = tf.mul(dnPre, dResetHn!);
       const dzPre = tf.mul(dNew, dUpdateHmN!);

@@ -1,5 +1,4 @@
-import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { linearProduct, linearWithBias } from './fast-matmul';
+import { linearProduct } from './fast-matmul';
 import { fusedRecurrence } from './fused-recurrence';
 import type { RecurrenceEngine, RecurrenceInputs, RecurrenceSpec } from './recurrence-engine';
 import { splitBiases } from './recurrence-kinds';
@@ -15,9 +14,7 @@ export const fusedEngine: RecurrenceEngine = {
     spec.tracing ? 'tracing keeps every gate, which only the reference engine records' : undefined,
   run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {
     const bias = splitBiases(spec.kind, weights);
-    const projected: Tensor2D = bias.input
-      ? linearWithBias(x, weights.weightIh, bias.input)
-      : linearProduct(x, weights.weightIh); // [T*B, G*H]
+    const projected = linearProduct(x, weights.weightIh, bias.input); // [T*B, G*H]
     const run = fusedRecurrence(spec, {
       projected,
       h0: initial.h,

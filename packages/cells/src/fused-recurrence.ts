@@ -44,7 +44,6 @@ export interface FusedOutputs {
  * weight gradient over all steps: dW_hh = Σ_t dz_tᵀ h_{t-1} as `DZᵀ · H_prev`.
  */
 export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): FusedOutputs {
-  const { steps, batch, hidden, outputSize } = spec;
   const names = ['projected', 'h0', 'c0', 'weightHh', 'biasHh', 'weightHr', 'mask'] as const;
   const present = names.filter((n) => inputs[n] !== undefined);
   const op = tf.customGrad(((...args: unknown[]) => {
@@ -70,15 +69,30 @@ export function fusedRecurrence(spec: FusedRecurrence, inputs: FusedInputs): Fus
       },
     };
   }) as never) as (...tensors: Tensor[]) => Tensor;
-  const flat = op(...present.map((n) => inputs[n]!));
-  const outputEnd = steps * batch * outputSize;
-  const hEnd = outputEnd + batch * outputSize;
+  return unflatten(spec, op(...present.map((n) => inputs[n]!)));
+}
+
+/**
+ * The op's one flat value (or its gradient) read back as output `[T, B, Hout]`, h `[B, Hout]`
+ * and, for the LSTM, c `[B, H]`, laid end to end in that order.
+ */
+export function unflatten(spec: FusedRecurrence, flat: Tensor): FusedOutputs {
+  const { steps, batch, hidden, outputSize } = spec;
+  const sizes = [steps * batch * outputSize, batch * outputSize, batch * hidden];
+  const read = (k: number, shape: number[]) =>
+    tf.reshape(
+      tf.slice(
+        flat,
+        sizes.slice(0, k).reduce((a, b) => a + b, 0),
+        sizes[k],
+      ),
+      shape,
+    );
   const result: FusedOutputs = {
-    output: tf.reshape(tf.slice(flat, 0, outputEnd), [steps, batch, outputSize]),
-    h: tf.reshape(tf.slice(flat, outputEnd, batch * outputSize), [batch, outputSize]),
+    output: read(0, [steps, batch, outputSize]) as Tensor3D,
+    h: read(1, [batch, outputSize]) as Tensor2D,
   };
-  if (spec.kind === 'lstm')
-    result.c = tf.reshape(tf.slice(flat, hEnd, batch * hidden), [batch, hidden]);
+  if (spec.kind === 'lstm') result.c = read(2, [batch, hidden]) as Tensor2D;
   return result;
 }
 

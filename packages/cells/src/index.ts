@@ -1,3 +1,4 @@
+export { ensureGradients } from '@gated/gradients';
 export { assertShape, type ExpectedDim, formatShape, shapeMatches } from './assert-shape';
 export { GRUCell, LSTMCell, RNNCell, type RNNCellOptions } from './cells';
 export { Embedding, type EmbeddingOptions } from './embedding';
@@ -7,9 +8,8 @@ export {
   recurrenceEngineNames,
   registerRecurrenceEngine,
 } from './engine-registry';
-export { linearProduct, linearWithBias } from './fast-matmul';
+export { linearProduct } from './fast-matmul';
 export { fusedEngine } from './fused-engine';
-export { ensureGradients } from './gradients/register';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
 export type { GRUGate } from './gru-step';
 export { Linear, type LinearOptions } from './linear';

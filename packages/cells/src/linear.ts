@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { linearProduct, linearWithBias } from './fast-matmul';
+import { linearProduct } from './fast-matmul';
 import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
@@ -54,9 +54,7 @@ export class Linear extends Module {
     }
     return tf.tidy(() => {
       const rows = x.rank === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      const y: tf.Tensor = this.bias
-        ? linearWithBias(rows as tf.Tensor2D, this.weight, this.bias)
-        : linearProduct(rows as tf.Tensor2D, this.weight);
+      const y = linearProduct(rows as tf.Tensor2D, this.weight, this.bias);
       return (x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures])) as T;
     });
   }

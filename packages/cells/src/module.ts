@@ -1,7 +1,7 @@
+import { ensureGradients } from '@gated/gradients';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape } from './assert-shape';
-import { ensureGradients } from './gradients/register';
 
 /** What `loadStateDict` did not match, as PyTorch's `load_state_dict` reports it. */
 export interface LoadStateDictResult {
@@ -11,6 +11,7 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
   /**
    * Refuse dicts with missing or unexpected keys. Default `true`, as in PyTorch: a checkpoint
@@ -65,6 +66,7 @@ export abstract class Module {
     return named;
   }
 
+  /** Every parameter, in the order of `namedParameters()`. */
   parameters(): Variable[] {
     return this.namedParameters().map(([, variable]) => variable);
   }

@@ -1,5 +1,5 @@
 /**
- * Run in a separate Node process by src/gradients/core-only.test.ts, with @tensorflow/tfjs-core
+ * Run in a separate Node process by src/core-only.test.ts, with @tensorflow/tfjs-core
  * and one backend only, never the full @tensorflow/tfjs (whose import registers tfjs's
  * gradients): trains an LSTM + Linear for a step and prints, as one JSON line, which gradients
  * were registered before and after the first Module, and the step's losses and gradients.
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { gradientConfigs } from '../src/gradients/register';
+import { gradientConfigs } from '@gated/gradients';
 import { lstmLinearStep } from './lstm-linear-step';
 
 const backend = process.argv[2] ?? 'cpu';

@@ -1,4 +1,4 @@
-import { type Embedding, Linear, linearWithBias, Module } from '@gated/cells';
+import { type Embedding, Linear, linearProduct, Module } from '@gated/cells';
 import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -36,7 +36,7 @@ export class OutputLayer extends Module {
     return tf.tidy(() => {
       const projected = this.projection.forward(features);
       if (!this.tiedEmbedding) return projected;
-      return linearWithBias(projected, this.tiedEmbedding.weight, this.bias!);
+      return linearProduct(projected, this.tiedEmbedding.weight, this.bias!);
     });
   }
 }

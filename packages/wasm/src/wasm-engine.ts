@@ -1,6 +1,5 @@
 import {
   linearProduct,
-  linearWithBias,
   type RecurrenceEngine,
   type RecurrenceInputs,
   type RecurrenceSpec,
@@ -29,9 +28,7 @@ export const wasmEngine: RecurrenceEngine = {
   run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {
     const bias = splitBiases(spec.kind, weights);
     // On our product kernel: install() hands it to @gated/cells (setMatrixProducts).
-    const projected = bias.input
-      ? linearWithBias(x, weights.weightIh, bias.input)
-      : linearProduct(x, weights.weightIh); // [T*B, G*H]
+    const projected = linearProduct(x, weights.weightIh, bias.input); // [T*B, G*H]
     const attrs: RecurrenceAttrs = {
       kind: spec.kind,
       relu: spec.nonlinearity === 'relu',

@@ -6,7 +6,7 @@ import {
   describeAgainstTfjs,
   type GradientCase,
   random,
-} from '../../test/gradient-check';
+} from '../test/gradient-check';
 import { elementwiseGradients } from './elementwise';
 import { matmulGradients } from './matmul';
 import { reduceGradients } from './reduce';

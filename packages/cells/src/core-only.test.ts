@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gradientConfigs } from '@gated/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { type GradientJson, lstmLinearStep, type StepResult } from '../../test/lstm-linear-step';
-import { gradientConfigs } from './register';
+import { type GradientJson, lstmLinearStep, type StepResult } from '../test/lstm-linear-step';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface ChildReport extends StepResult {
   backend: string;
@@ -21,7 +21,12 @@ function coreOnlyStep(backend: string): ChildReport {
   const stdout = execFileSync(
     process.execPath,
     ['--import', 'tsx', join('test', 'core-only-child.ts'), backend],
-    { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TSX_TSCONFIG_PATH: join('test', 'tsconfig.sources.json') },
+    },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildReport;
 }

@@ -1,8 +1,6 @@
 import type { GradConfig, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { seededRandom, uniformValues } from '../src/seeded-random';
-import { expectNoLeaks } from './fixtures';
 
 /*
  * Checks our gradient configs against tfjs's own, which the test setup's full @tensorflow/tfjs
@@ -10,12 +8,22 @@ import { expectNoLeaks } from './fixtures';
  * as with tfjs's.
  */
 
-let nextSeed = 42;
+let state = 42;
 
-/** Seeded values in [-1, 1) of `shape`. */
+/** Seeded values in [-1, 1) of `shape` (a 32-bit linear congruential generator). */
 export function random(shape: number[]): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(uniformValues(seededRandom(nextSeed++), size, 1), shape);
+  const values = Float32Array.from({ length: size }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state / 2 ** 32) * 2 - 1;
+  });
+  return tf.tensor(values, shape);
+}
+
+async function expectNoLeaks(body: () => void | Promise<void>): Promise<void> {
+  const before = tf.memory().numTensors;
+  await body();
+  expect(tf.memory().numTensors).toBe(before);
 }
 
 /** Seeded values in ±[0.5, 1.5): safe to divide by. */

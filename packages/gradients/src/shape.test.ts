@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe } from 'vitest';
-import { describeAgainstTfjs, type GradientCase, random } from '../../test/gradient-check';
+import { describeAgainstTfjs, type GradientCase, random } from '../test/gradient-check';
 import { piecesGradients } from './pieces';
 import { shapeGradients } from './shape';
 

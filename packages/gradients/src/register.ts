@@ -26,9 +26,9 @@ let ensured = false;
  * Registers our gradient for each kernel in `gradientConfigs` that has none yet, so that
  * `tf.grad`, `variableGrads` and `optimizer.minimize` work with `@tensorflow/tfjs-core` alone.
  * Where a gradient is already registered (the full `@tensorflow/tfjs` registers all of them
- * on import) tfjs's stays in force. Runs once; later calls do nothing. `Module`'s constructor
- * calls it, so every model has it before its first forward pass; call it yourself before
- * differentiating our ops (e.g. `maskedCrossEntropy`) outside any module.
+ * on import) tfjs's stays in force. Runs once; later calls do nothing. `@gated/cells` calls it
+ * in every `Module`'s constructor, so every model has it before its first forward pass; call it
+ * yourself before differentiating tfjs ops outside any module.
  *
  * @returns the kernel names this call registered: none after the first call, and none when
  *   tfjs had them all.
