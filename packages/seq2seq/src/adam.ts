@@ -10,17 +10,25 @@ export interface AdamOptions {
   beta2?: number;
   /** Added to √v̂; default 1e-8, as in PyTorch. */
   epsilon?: number;
+  /**
+   * Decoupled weight decay λ (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization"):
+   * each update first scales every parameter by 1 − lr·λ, apart from the gradient, as
+   * `torch.optim.AdamW`. ≥ 0. Default 0 for `Adam` (plain Adam), 0.01 for `AdamW` (PyTorch's).
+   */
+  weightDecay?: number;
 }
 
 /** Refuses Adam settings outside the ranges where its update is defined and bounded. */
 export function checkAdamOptions(where: string, name: string, options: unknown): void {
-  checkOptionKeys(where, name, options, ['beta1', 'beta2', 'epsilon']);
+  checkOptionKeys(where, name, options, ['beta1', 'beta2', 'epsilon', 'weightDecay']);
   const prefix = name === 'options' ? '' : `${name}.`;
   for (const beta of ['beta1', 'beta2'] as const)
     if (options[beta] !== undefined)
       checkNumber(where, `${prefix}${beta}`, options[beta], (v) => v >= 0 && v < 1, 'in [0, 1)');
   if (options.epsilon !== undefined)
     checkNumber(where, `${prefix}epsilon`, options.epsilon, (v) => v > 0, '> 0');
+  if (options.weightDecay !== undefined)
+    checkNumber(where, `${prefix}weightDecay`, options.weightDecay, (v) => v >= 0, '≥ 0');
 }
 
 /**
@@ -38,12 +46,14 @@ export class NonFiniteUpdateError extends Error {
 /**
  * Adam (Kingma & Ba 2015), with PyTorch's update order, and its state (moments and step count)
  * keyed by parameter name so that it can be saved and restored exactly: a resumed run continues
- * as if it had never stopped.
+ * as if it had never stopped. With `weightDecay` > 0 it is AdamW (see `AdamW`).
  */
 export class Adam {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  /** Decoupled weight decay λ; 0 is plain Adam. */
+  readonly weightDecay: number;
   /** Updates applied so far. */
   step = 0;
   private readonly moments = new Map<string, { m: Variable; v: Variable }>();
@@ -53,10 +63,12 @@ export class Adam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
   }
 
   /**
-   * Applies one update: `grads` by parameter name, `parameters` the variables to change. All or
+   * Applies one update: `grads` by parameter name, `parameters` the variables to change; a
+   * parameter without a gradient is left alone (neither decayed nor moved), as in PyTorch. All or
    * nothing: when any new parameter or moment would not be finite (an overflowing `v = g²`, say),
    * nothing is assigned, the step count stays, and `NonFiniteUpdateError` names them.
    */
@@ -70,6 +82,8 @@ export class Adam {
     const correction1 = 1 - this.beta1 ** step;
     const correction2 = 1 - this.beta2 ** step;
     const stepSize = learningRate / correction1;
+    // PyTorch's AdamW: θ ← θ·(1 − lr·λ) first, then the Adam step on the decayed θ.
+    const keep = 1 - learningRate * this.weightDecay;
     const updates: Array<{ name: string; parameter: Variable; values: Tensor[] }> = [];
     try {
       for (const [name, parameter] of parameters) {
@@ -82,7 +96,8 @@ export class Adam {
           const m = tf.add(tf.mul(m0, this.beta1), tf.mul(grad, 1 - this.beta1));
           const v = tf.add(tf.mul(v0, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
           const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(correction2)), this.epsilon);
-          return [tf.sub(parameter, tf.mul(tf.div(m, denominator), stepSize)), m, v];
+          const decayed = this.weightDecay > 0 ? tf.mul(parameter, keep) : parameter;
+          return [tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)), m, v];
         });
         updates.push({ name, parameter, values });
       }
@@ -143,5 +158,16 @@ export class Adam {
   dispose(): void {
     for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
     this.moments.clear();
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay, `torch.optim.AdamW`'s
+ * update and defaults (weightDecay 0.01, β 0.9/0.999, ε 1e-8). Every parameter given to `apply`
+ * is decayed, biases and embeddings included, as PyTorch does for a single parameter group.
+ */
+export class AdamW extends Adam {
+  constructor(options: AdamOptions = {}) {
+    super({ ...options, weightDecay: options.weightDecay ?? 0.01 });
   }
 }

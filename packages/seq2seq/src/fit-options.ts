@@ -31,9 +31,12 @@ export interface RestoredBest {
 export type TrainingEvent =
   | {
       type: 'step';
+      /** Updates done, this one included. */
       step: number;
       epoch: number;
+      /** The training loss of this step's batch, before its update. */
       loss: number;
+      /** The learning rate this step's update used (`trainer.learningRate` is the next one's). */
       learningRate: number;
       gradNorm: number;
       tokensPerSecond: number;

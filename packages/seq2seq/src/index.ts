@@ -1,4 +1,4 @@
-export { Adam, type AdamOptions, NonFiniteUpdateError } from './adam';
+export { Adam, type AdamOptions, AdamW, NonFiniteUpdateError } from './adam';
 export { AttentionDecoder } from './attention-decoder';
 export {
   disposeBatch,

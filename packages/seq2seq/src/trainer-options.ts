@@ -19,7 +19,11 @@ export interface TrainerOptions {
   teacherForcing?: number;
   /** Seeds the data order, dropout and teacher-forcing draws; an integer ≥ 0. Default 0, so runs repeat. */
   seed?: number;
-  /** Adam's β1, β2, ε. Default PyTorch's (0.9, 0.999, 1e-8), so results compare. */
+  /**
+   * Adam's β1, β2, ε: default PyTorch's (0.9, 0.999, 1e-8), so results compare. And its
+   * decoupled weight decay `weightDecay` (AdamW, Loshchilov & Hutter 2019): default 0 here, plain
+   * Adam as before; `{ weightDecay: 0.01 }` is `torch.optim.AdamW` with its defaults.
+   */
   adam?: AdamOptions;
   /**
    * When `fit` stops a run whose loss is finite but has exploded (see `DivergenceOptions`), or

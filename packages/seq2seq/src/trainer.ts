@@ -65,11 +65,17 @@ export class Trainer {
   }
 
   /**
-   * One update on `examples`. Returns the loss before the update and the gradient norm.
+   * One update on `examples`. Returns the loss before the update, the gradient norm, and the
+   * learning rate the update used.
    * @throws TrainingDivergedError when the loss, a gradient or an updated weight would be NaN or
    *   infinite; the update is refused, so the weights and Adam's state stay as they were
    */
-  trainStep(examples: readonly Example[]): { loss: number; gradNorm: number; tokens: number } {
+  trainStep(examples: readonly Example[]): {
+    loss: number;
+    gradNorm: number;
+    tokens: number;
+    learningRate: number;
+  } {
     const model = this.model;
     checkExamples('Trainer.trainStep', 'examples', model.config, examples);
     model.train();
@@ -114,19 +120,20 @@ export class Trainer {
           `the gradient norm became ${clipped.norm} (in ${where.join(', ')})`,
         );
       }
+      const learningRate = this.learningRate;
       try {
-        this.optimizer.apply(named, byName, this.learningRate);
+        this.optimizer.apply(named, byName, learningRate);
       } catch (error) {
         if (!(error instanceof NonFiniteUpdateError)) throw error;
         throw refusedStep(
           this.model,
           this.state,
           'nonFiniteWeights',
-          `the update (learning rate ${this.learningRate}) would make ${error.parameters.join(', ')} non-finite`,
+          `the update (learning rate ${learningRate}) would make ${error.parameters.join(', ')} non-finite`,
         );
       }
       this.state.step += 1;
-      return { loss, gradNorm: clipped.norm, tokens: batch.targetTokens };
+      return { loss, gradNorm: clipped.norm, tokens: batch.targetTokens, learningRate };
     } finally {
       tf.dispose(Object.values(byName));
       disposeBatch(batch);
@@ -185,7 +192,7 @@ export class Trainer {
       const order = this.epochOrder(fit.train.length, this.state.epoch);
       const from = this.state.batchInEpoch * batchSize;
       const examples = Array.from(order.subarray(from, from + batchSize), (i) => fit.train[i]!);
-      const { loss, gradNorm, tokens: batchTokens } = this.trainStep(examples);
+      const { loss, gradNorm, tokens: batchTokens, learningRate } = this.trainStep(examples);
       tokens += batchTokens;
       this.state.batchInEpoch += 1;
       if (this.state.batchInEpoch >= batchesPerEpoch) {
@@ -199,7 +206,7 @@ export class Trainer {
         step: this.state.step,
         epoch: this.state.epoch,
         loss,
-        learningRate: this.learningRate,
+        learningRate, // the rate this step's update used, not the next one's
         gradNorm,
         tokensPerSecond: tokens / elapsedSeconds,
         elapsedSeconds,
