@@ -1,10 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectNoLeaks, maxAbsDiff, randomizeWeights, savedArtifacts } from '../test/helpers';
+import {
+  expectNoLeaks,
+  maxAbsDiff,
+  randomizeWeights,
+  savedArtifacts,
+  writeModelJson,
+} from '../test/helpers';
 import { loadKerasModel } from './load-keras-model';
 import type { KerasModelArtifacts } from './model-json';
 
@@ -28,25 +34,8 @@ function lstmModel(): tf.Sequential {
   return model;
 }
 
-/**
- * Writes model.json and its shards as tfjs's file handlers do (tfjs-core's
- * getModelJSONForModelArtifacts, not exported): the save's fields and a weightsManifest naming
- * the shard files the weights' bytes are split into.
- */
 function writeModel(name: string, artifacts: KerasModelArtifacts, shards: Uint8Array[]): string {
-  const paths = shards.map((_, i) => `${name}.group1-shard${i + 1}of${shards.length}.bin`);
-  for (const [i, bytes] of shards.entries()) writeFileSync(join(dir, paths[i]!), bytes);
-  const { modelTopology, format, generatedBy, convertedBy } = artifacts as tf.io.ModelArtifacts;
-  const json = {
-    modelTopology,
-    format,
-    generatedBy,
-    convertedBy,
-    weightsManifest: [{ paths, weights: artifacts.weightSpecs }],
-  };
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(json));
-  return file;
+  return writeModelJson(dir, name, artifacts, shards);
 }
 
 const readShard = (path: string) => readFile(join(dir, path));

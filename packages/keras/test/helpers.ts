@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -60,4 +60,30 @@ export function readFixture<T>(name: string): T {
 
 export function toTensor(json: TensorJson): Tensor {
   return tf.tensor(json.values, json.shape, 'float32');
+}
+
+/**
+ * Writes `<name>.json` and its shards into `dir` as tfjs's file handlers do (tfjs-core's
+ * getModelJSONForModelArtifacts, which tfjs does not export): the save's fields and a
+ * weightsManifest naming the shard files the weights' bytes are split into. Returns model.json's path.
+ */
+export function writeModelJson(
+  dir: string,
+  name: string,
+  artifacts: KerasModelArtifacts,
+  shards: Uint8Array[],
+): string {
+  const paths = shards.map((_, i) => `${name}.group1-shard${i + 1}of${shards.length}.bin`);
+  for (const [i, bytes] of shards.entries()) writeFileSync(join(dir, paths[i]!), bytes);
+  const { modelTopology, format, generatedBy, convertedBy } = artifacts as tf.io.ModelArtifacts;
+  const json = {
+    modelTopology,
+    format,
+    generatedBy,
+    convertedBy,
+    weightsManifest: [{ paths, weights: artifacts.weightSpecs }],
+  };
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(json));
+  return file;
 }
