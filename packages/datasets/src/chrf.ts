@@ -35,8 +35,11 @@ export interface ChrfScore {
   score: number;
   /** `chrF2`, `chrF2++`, … as sacreBLEU names it: β, then one `+` per word order. */
   name: string;
+  /** The longest character n-gram counted. */
   charOrder: number;
+  /** The longest word n-gram counted (0: chrF, 2: chrF++). */
   wordOrder: number;
+  /** The β of F_β: recall weighs β times precision. */
   beta: number;
 }
 

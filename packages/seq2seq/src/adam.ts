@@ -49,8 +49,11 @@ export class NonFiniteUpdateError extends Error {
  * as if it had never stopped. With `weightDecay` > 0 it is AdamW (see `AdamW`).
  */
 export class Adam {
+  /** Decay of the first moment's running average (β1). */
   readonly beta1: number;
+  /** Decay of the second moment's running average (β2). */
   readonly beta2: number;
+  /** Added to √v̂ in the denominator (ε). */
   readonly epsilon: number;
   /** Decoupled weight decay λ; 0 is plain Adam. */
   readonly weightDecay: number;
