@@ -220,6 +220,12 @@ describe('bad input is refused at the boundary', () => {
       () => corpusBleu(['a'], [['a']], { smoothValue: -1 }),
       /smoothValue must be a finite number ≥ 0/,
     ],
+    [
+      'statistics with too few orders',
+      () =>
+        bleuFromStatistics({ matches: [1], totals: [1], hypothesisLength: 1, referenceLength: 1 }),
+      /statistics\.matches must hold 4 numbers ≥ 0 \(one per order\), got an array of 1/,
+    ],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
   });

@@ -153,6 +153,25 @@ function segmentStatistics(
   };
 }
 
+function checkStatistics(where: string, statistics: unknown, maxOrder: number): void {
+  const counts = (v: unknown) => Number.isFinite(v) && (v as number) >= 0;
+  const s = statistics as Partial<BleuStatistics> | null;
+  if (typeof s !== 'object' || s === null)
+    throw new Error(`${where}: statistics must be an object, got ${describeValue(statistics)}`);
+  for (const name of ['hypothesisLength', 'referenceLength'] as const)
+    if (!counts(s[name]))
+      throw new Error(
+        `${where}: statistics.${name} must be a number ≥ 0, got ${describeValue(s[name])}`,
+      );
+  for (const name of ['matches', 'totals'] as const) {
+    const list = s[name];
+    if (!Array.isArray(list) || list.length < maxOrder || !list.every(counts))
+      throw new Error(
+        `${where}: statistics.${name} must hold ${maxOrder} numbers ≥ 0 (one per order), got ${describeValue(list)}`,
+      );
+  }
+}
+
 /**
  * BLEU from statistics (Papineni et al. 2002): brevity penalty × the geometric mean of the
  * smoothed n-gram precisions, in [0, 100]; sacreBLEU's `BLEU.compute_bleu`.
@@ -162,6 +181,7 @@ export function bleuFromStatistics(
   options: BleuOptions = {},
 ): BleuScore {
   const resolved = resolveOptions('bleuFromStatistics', options, false);
+  checkStatistics('bleuFromStatistics', statistics, resolved.maxOrder);
   const { hypothesisLength: c, referenceLength: r } = statistics;
   const { maxOrder, smoothing, smoothValue } = resolved;
   const brevityPenalty = c < r ? (c > 0 ? Math.exp(1 - r / c) : 0) : 1;
