@@ -23,10 +23,13 @@ export interface AcceleratorState {
   /** Kernel names registered with tfjs for the wasm backend. */
   kernels: Set<string>;
   /**
-   * The Node thread pool: undefined until first asked for, null where it cannot run. Once its
-   * worker is lost (`pool.worker` null) its memory stays, for the backward of a forward kept there.
+   * The thread pool: undefined until first asked for (Node) or started by installWasmKernels
+   * (browsers), null where it cannot run. Once a worker is lost (`pool.workers` null) its memory
+   * stays, for the backward of a forward kept there.
    */
   pool: Pool | null | undefined;
+  /** Threads of the Node pool when it starts (NODE_PARTS; tests ask for more). */
+  nodeParts: number;
   /** Jobs run on the pool since install (tests count them). */
   poolJobs: number;
   /**
@@ -47,6 +50,7 @@ export const state: AcceleratorState = {
   modules: new WeakMap(),
   kernels: new Set(),
   pool: undefined,
+  nodeParts: 2,
   poolJobs: 0,
   threadLimits: { batch: 4, hidden: 32, work: 1 << 22 },
   slots: new Map(),

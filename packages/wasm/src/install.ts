@@ -2,11 +2,12 @@ import { recurrenceEngineNames, registerRecurrenceEngine, setMatrixProducts } fr
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { state } from './accelerator-state';
+import { browserPoolPossible, MAX_PARTS } from './pool-workers';
 import { threadedEngine } from './threaded-engine';
 import { wasmEngine } from './wasm-engine';
 import { gatedProducts } from './wasm-matmul';
 import { installWasmSliceKernels } from './wasm-slice-kernel';
-import { PARTS, threadPool } from './wasm-threads';
+import { startBrowserPool, threadPool } from './wasm-threads';
 
 /** The tfjs release whose internals (the wasm backend's heap, engine state) the kernels use. */
 export const SUPPORTED_TFJS = '4.22.0';
@@ -15,8 +16,9 @@ export const SUPPORTED_TFJS = '4.22.0';
 export interface WasmKernelsOptions {
   /**
    * Threads for the recurrent layers. Default `'auto'`: two in Node on a machine with two or more
-   * cores (unless GATED_WASM_THREADS=off is set in the environment), one elsewhere. 1 keeps
-   * everything on the calling thread.
+   * cores (unless GATED_WASM_THREADS=off is set in the environment); in a cross-origin isolated
+   * page or Web Worker min(navigator.hardwareConcurrency, 4) (Web Workers over shared memory);
+   * one elsewhere. A number asks for at most that many; 1 keeps everything on the calling thread.
    */
   threads?: number | 'auto';
   /**
@@ -55,6 +57,7 @@ const SIMD_PROBE = new Uint8Array([
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
  * const status = await installWasmKernels(); // { simd: true, threads: 2, engines: ['wasm-threads', 'wasm', 'fused', 'reference'] … }
+ * // In a page: threads > 1 only when it is cross-origin isolated (COOP + COEP headers).
  */
 export async function installWasmKernels(
   options: WasmKernelsOptions = {},
@@ -74,14 +77,14 @@ export async function installWasmKernels(
       `${where}: this JavaScript engine has no WebAssembly SIMD, which the kernels need`,
     );
   }
-  const { threads, note } = chooseThreads(requested);
+  const { threads, note } = await chooseThreads(requested);
   state.installed = { threads };
   if (options.replaceSliceKernels) installWasmSliceKernels();
   uninstallEngines();
   setMatrixProducts(gatedProducts);
   state.removeEngines.push(() => setMatrixProducts(undefined));
   state.removeEngines.push(registerRecurrenceEngine(wasmEngine, { before: 'fused' }));
-  if (threads >= PARTS) {
+  if (threads >= 2) {
     state.removeEngines.push(registerRecurrenceEngine(threadedEngine, { before: 'wasm' }));
   }
   return wasmKernelsStatus(note);
@@ -109,23 +112,51 @@ function uninstallEngines(): void {
   for (const remove of state.removeEngines.splice(0)) remove();
 }
 
-function chooseThreads(requested: number | 'auto'): { threads: number; note?: string } {
+async function chooseThreads(
+  requested: number | 'auto',
+): Promise<{ threads: number; note?: string }> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
   if (requested === 1) return { threads: 1 };
   if (requested === 'auto' && env?.GATED_WASM_THREADS === 'off') {
     return { threads: 1, note: 'GATED_WASM_THREADS=off' };
   }
-  if (!threadPool()) {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
+    ?.node;
+  if (node === undefined || browserPoolPossible()) return chooseBrowserThreads(requested);
+  const pool = threadPool();
+  if (!pool) {
     return {
       threads: 1,
       note: 'no second thread here: the pool needs Node worker threads, SharedArrayBuffer and two cores',
     };
   }
-  return requested === 'auto' || requested >= PARTS
-    ? {
-        threads: PARTS,
-        note: requested !== 'auto' && requested > PARTS ? `at most ${PARTS} threads` : undefined,
-      }
-    : { threads: 1 };
+  if (requested === 'auto') return { threads: pool.parts };
+  const threads = Math.min(requested, pool.parts);
+  return {
+    threads,
+    note: requested > threads ? `at most ${pool.parts} threads in Node` : undefined,
+  };
+}
+
+/** In a page or Web Worker: the pool on Web Workers, when it is cross-origin isolated. */
+async function chooseBrowserThreads(
+  requested: number | 'auto',
+): Promise<{ threads: number; note?: string }> {
+  const cores =
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency ?? 1;
+  const offered = Math.min(cores, MAX_PARTS);
+  const wanted = requested === 'auto' ? offered : Math.min(requested, offered);
+  if (wanted < 2) {
+    return { threads: 1, note: `navigator.hardwareConcurrency is ${cores}: one thread` };
+  }
+  const { pool, note } = await startBrowserPool(offered);
+  if (!pool) return { threads: 1, note: note ?? 'the thread pool is not available' };
+  const threads = Math.min(wanted, pool.parts);
+  const capped =
+    requested !== 'auto' && requested > threads
+      ? `at most ${threads} threads here (min(hardwareConcurrency ${cores}, ${MAX_PARTS}))`
+      : undefined;
+  return { threads, note: capped };
 }

@@ -9,14 +9,14 @@ import { recordingGradients } from './gradient-tape';
 import { threadedKernelsReady } from './threaded-kernels';
 import { threadedRecurrence } from './threaded-recurrence';
 import { wasmUnsupported } from './wasm-engine';
-import { PARTS, poolWorkerAnswers, poolWorkerLost, threadPool } from './wasm-threads';
+import { poolWorkerAnswers, poolWorkerLost, threadPool } from './wasm-threads';
 
 const WORKER_LOST = "the thread pool's worker was lost";
 
 /**
- * The kernels on two threads (Node): the input projection, every time step forward and back, and
- * the weight and input gradients are split by units between this thread and a worker
- * (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs, while the
+ * The kernels on several threads (Node: two; a cross-origin isolated page: up to four): the
+ * input projection, every time step forward and back, and the weight and input gradients are
+ * split by units between this thread and the pool's workers (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs, while the
  * pool's worker answers; once it is lost, the one-thread engine runs them.
  */
 export const threadedEngine: RecurrenceEngine = {
@@ -24,7 +24,7 @@ export const threadedEngine: RecurrenceEngine = {
   unsupported(spec: RecurrenceSpec) {
     const plain = wasmUnsupported(spec);
     if (plain) return plain;
-    if ((state.installed?.threads ?? 1) < PARTS) return 'installed with one thread';
+    if ((state.installed?.threads ?? 1) < 2) return 'installed with one thread';
     const { steps: T, batch: B, hidden: H } = spec;
     const limits = state.threadLimits;
     if (B < limits.batch) return `batch ${B} < ${limits.batch}: too few rows to split`;

@@ -1,6 +1,6 @@
 import { state } from './accelerator-state';
 import { activeTape } from './gradient-tape';
-import { PARTS, POOL_DATA, type Pool, runPoolJob } from './wasm-threads';
+import { jobParts, POOL_DATA, type Pool, runPoolJob } from './wasm-threads';
 
 /*
  * Where a direction's data lies in the pool's memory, and the job words that point the module at
@@ -48,6 +48,7 @@ const WORDS = [
   'scratch',
   'scratchFloats',
   'shared',
+  'nowait',
   'count',
   'generation',
   'failed',
@@ -119,14 +120,15 @@ const partFloats = (p: Pool, s: Sizes, parts: number) =>
   p.wasm.part_floats(kindCode(s.kind, s.relu), s.T, s.B, s.H, s.I, parts);
 
 /**
- * Floats a job needs beyond its record: the parts' scratch (room for PARTS parts, or for one when
- * the worker is lost), the shared scratch, dout.
+ * Floats a job needs beyond its record: the parts' scratch (room for the parts a job runs on
+ * now, or for one when a worker is lost), the shared scratch, dout.
  */
 export function transientFloats(
   p: Pool,
   s: Sizes,
 ): { scratch: number; shared: number; total: number } {
-  const scratch = Math.max(PARTS * partFloats(p, s, PARTS), partFloats(p, s, 1));
+  const parts = jobParts(p);
+  const scratch = Math.max(parts * partFloats(p, s, parts), partFloats(p, s, 1));
   const shared = p.wasm.shared_floats(s.T, s.B, s.H, s.I);
   return { scratch, shared, total: align(scratch) + align(shared) + s.T * s.B * s.H };
 }
@@ -161,8 +163,13 @@ export function runJob(p: Pool, sizes: Sizes, fields: Partial<Record<Word, numbe
   if (p.wasm.job_words() !== WORDS.length) {
     throw new Error('gated thread pool: the module and threaded-layout.ts disagree on the job');
   }
-  runPoolJob(p, (parts) => {
-    const words = { ...fields, parts, scratchFloats: partFloats(p, sizes, parts) };
+  runPoolJob(p, (parts, nowait) => {
+    const words = {
+      ...fields,
+      parts,
+      nowait: nowait ? 1 : 0,
+      scratchFloats: partFloats(p, sizes, parts),
+    };
     return Int32Array.from(WORDS, (name) => words[name] ?? 0);
   });
 }

@@ -1,23 +1,40 @@
 import { type AcceleratorState, state } from './accelerator-state';
+import {
+  browserPoolPossible,
+  C_POSTED,
+  CONTROL_WORDS,
+  cAcknowledged,
+  cFinished,
+  cReady,
+  JOB,
+  MAX_PARTS,
+  OP_PING,
+  OP_THROW,
+  type PoolWorker,
+  startBrowserWorker,
+  startNodeWorker,
+} from './pool-workers';
 import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
 import { decodeBase64 } from './wasm-module';
 
 /*
- * A second thread for the recurrent layers in Node. tfjs-backend-wasm runs on one thread in
- * Node; a second core can take half of every time step: our module runs on its own shared
- * WebAssembly.Memory in this thread and in one worker (worker_threads, unref'd, sleeping in timed
- * Atomics.wait calls between jobs: every 1 ms just after a job, every 20 ms once idle). A job is
- * a few int32 words (the J_ enum of wasm/recurrence.c) that both threads run, each its own part,
- * meeting at barriers inside the module (pool_part); threaded-layout.ts lays out the jobs and
- * their data; threaded-engine.ts decides which directions come here.
+ * More threads for the recurrent layers. tfjs-backend-wasm runs our kernels on one thread; more
+ * cores can take a share of every time step: our module runs on its own shared
+ * WebAssembly.Memory in this thread and in workers (pool-workers.ts): in Node one
+ * worker_threads worker (two parts), in a cross-origin isolated page or Web Worker up to three
+ * Web Workers (min(hardwareConcurrency, 4) parts). A job is a few int32 words (the J_ enum of
+ * wasm/recurrence.c) that every thread runs, each its own part, meeting at barriers inside the
+ * module (pool_part); threaded-layout.ts lays out the jobs and their data; threaded-engine.ts
+ * decides which directions come here. A browser's main thread may not block in Atomics.wait:
+ * there this thread spins instead, in JavaScript and (the job's NOWAIT word) in the module.
  *
  * A lost worker (terminated, or thrown) must never block this thread: its 'exit' and 'error'
- * events cannot arrive while we wait in Atomics.wait. So the worker acknowledges every job the
- * moment it picks it up, and we start our part only after that acknowledgement, waiting at most
- * ACK_TIMEOUT_MS for it. No acknowledgement: the worker is lost, nothing was done, and the job
- * runs on this thread alone (the module runs any job with one part). From then on the pool's
- * memory and this thread's instance stay usable (a backward still finds its forward there), but
- * no job goes to the worker again, and the threaded engine declines.
+ * events cannot arrive while we wait. So every worker acknowledges every job the moment it picks
+ * it up, and we start our part only after all acknowledgements, waiting at most ACK_TIMEOUT_MS.
+ * One missing: that worker is lost, nothing was done, and the job runs on this thread alone
+ * (the module runs any job with one part). From then on the pool's memory and this thread's
+ * instance stay usable (a backward still finds its forward there), but no job goes to the
+ * workers again, and the threaded engine declines.
  *
  * A worker lost in the middle of a job: a throw inside pool_part is caught in the worker, which
  * fails the job's barriers at once and says it finished; a silent death (only another thread or
@@ -26,26 +43,16 @@ import { decodeBase64 } from './wasm-module';
  * silent death after the job's last barrier waits JOB_TIMEOUT_MS for the worker's finish.
  */
 
-export const PARTS = 2;
-// Shared-memory layout: control words, the job, then the data.
-const CONTROL = 0; // int32 words, see the C_ constants
-const C_POSTED = 0; // the number of the job posted last (this thread writes it)
-const C_FINISHED = 1; // the number of the job the worker finished last
-const C_READY = 2; // 1 once the worker runs
-const C_ACKNOWLEDGED = 3; // the number of the job the worker picked up last
-const JOB = 64; // int32 words, see the J_ enum in recurrence.c
+/** Parts of the Node pool: this thread and one worker. */
+export const NODE_PARTS = 2;
 /** Byte offset of the first byte free for data. */
 export const POOL_DATA = 256;
-/** Job op 0 asks nothing of pool_part: a ping, which only the acknowledgement answers. */
-const OP_PING = 0;
-/** Job op -1 makes the worker throw, as a crashed worker would (tests). */
-const OP_THROW = -1;
 const READY_TIMEOUT_MS = 5_000;
 // A worker asleep in Atomics.wait wakes within microseconds of a notify; 250 ms leaves room for a
 // loaded machine's scheduler and still keeps a lost worker from being noticed as a hang.
 const ACK_TIMEOUT_MS = 250;
 const ACK_SPINS = 2_000; // polls before sleeping: the usual acknowledgement takes microseconds
-// After our part's last barrier the worker still computes its share (weight gradients, dx); a
+// After our part's last barrier the workers still compute their shares (weight gradients, dx); a
 // large direction can take seconds. Only a silent death in that stretch ever waits this long.
 const JOB_TIMEOUT_MS = 15_000;
 
@@ -57,21 +64,19 @@ export interface PoolExports {
   shared_floats(T: number, B: number, H: number, I: number): number;
 }
 
-interface PoolWorker {
-  unref(): void;
-  on(event: 'exit' | 'error', listener: () => void): void;
-  terminate(): Promise<number>;
-}
-
 export interface Pool {
   memory: WebAssembly.Memory;
   wasm: PoolExports;
   posted: number;
-  /** null once the worker is lost: jobs then run on this thread alone. */
-  worker: PoolWorker | null;
+  /** Threads of the pool: this one and one per worker. */
+  parts: number;
+  /** null once a worker is lost: jobs then run on this thread alone. */
+  workers: PoolWorker[] | null;
+  /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+  canWait: boolean;
 }
 
-/** The pool's worker stopped (it threw, or was terminated) while a job ran; see wasm-threads.ts. */
+/** A pool worker stopped (it threw, or was terminated) while a job ran; see wasm-threads.ts. */
 export class PoolLostError extends Error {
   constructor(what: string) {
     super(
@@ -86,86 +91,63 @@ export function parallelRunCount(): number {
   return state.poolJobs;
 }
 
-// The worker re-reads the control words through a fresh view of the (possibly grown) memory each
-// time, and waits with a timeout: a wake-up is never lost for good, and an idle worker sleeps. It
-// reads the job's op before acknowledging: once acknowledged, a ping's words may be overwritten.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const failed = exports.job_words() - 1, generation = failed - 1;
-const control = () => new Int32Array(memory.buffer, ${CONTROL}, 4);
-const job = () => new Int32Array(memory.buffer, ${JOB}, failed + 1);
-const say = (word, value) => {
-  Atomics.store(control(), word, value);
-  Atomics.notify(control(), word);
-};
-say(${C_READY}, 1);
-let seen = 0;
-let idle = 0;
-for (;;) {
-  const posted = Atomics.load(control(), ${C_POSTED});
-  if (posted === seen) {
-    Atomics.wait(control(), ${C_POSTED}, seen, idle < 200 ? 1 : 20);
-    idle += 1;
-    continue;
-  }
-  idle = 0;
-  seen = posted;
-  const op = Atomics.load(job(), 0);
-  say(${C_ACKNOWLEDGED}, seen);
-  try {
-    if (op === ${OP_THROW}) throw new Error('gated thread pool: worker stopped for a test');
-    if (op !== ${OP_PING}) exports.pool_part(${JOB}, 1);
-  } catch (error) {
-    Atomics.store(job(), failed, 1); // the other part's barrier gives up now, not in 10 s
-    Atomics.notify(job(), generation);
-    say(${C_FINISHED}, seen);
-    throw error;
-  }
-  say(${C_FINISHED}, seen);
-}
-`;
-
 type NodeProcess = { getBuiltinModule?: (name: string) => unknown };
 
 /**
- * The pool with its worker, started on first use; null where it cannot run (browsers, one core,
- * no threads) and once its worker is lost.
+ * The pool with its workers: in Node started on first use; in browsers started by
+ * `startBrowserPool` (installWasmKernels). null where it cannot run (one core, no shared memory,
+ * a page that is not cross-origin isolated) and once a worker is lost.
  */
 export function threadPool(): Pool | null {
-  if (state.pool === undefined) state.pool = startPool();
-  return state.pool?.worker ? state.pool : null;
+  if (state.pool === undefined && !browserPoolPossible()) state.pool = startNodePool();
+  return state.pool?.workers ? state.pool : null;
 }
 
-/** Whether the pool started once and has lost its worker since. */
+/** Whether the pool started once and has lost a worker since. */
 export function poolWorkerLost(): boolean {
-  return state.pool?.worker === null;
+  return state.pool !== undefined && state.pool !== null && state.pool.workers === null;
 }
 
-function startPool(): Pool | null {
+/** Parts a job runs on now: the pool's threads, at most the threads installed. */
+export function jobParts(p: Pool): number {
+  return p.workers ? Math.max(1, Math.min(p.parts, state.installed?.threads ?? 1)) : 1;
+}
+
+/** Whether Atomics.wait may block this thread (it throws on a browser's main thread). */
+function mayWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function newPoolMemory(parts: number): Omit<Pool, 'workers'> & { module: WebAssembly.Module } {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const module = new WebAssembly.Module(decodeBase64(RECURRENCE_WASM_SHARED));
+  const wasm = new WebAssembly.Instance(module, { env: { memory } })
+    .exports as unknown as PoolExports;
+  return { memory, module, wasm, posted: 0, parts, canWait: mayWait() };
+}
+
+function startNodePool(): Pool | null {
   try {
     const load = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule;
     if (typeof load !== 'function' || typeof SharedArrayBuffer === 'undefined') return null;
     const os = load('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
-    if ((os.availableParallelism?.() ?? os.cpus().length) < PARTS) return null;
-    const { Worker } = load('node:worker_threads') as {
-      Worker: new (code: string, options: { eval: true; workerData: unknown }) => PoolWorker;
-    };
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-    const module = new WebAssembly.Module(decodeBase64(RECURRENCE_WASM_SHARED));
-    const wasm = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as PoolExports;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } });
-    worker.unref();
-    const pool: Pool = { memory, wasm, posted: 0, worker };
-    // For when the event loop runs before the next job notices.
-    worker.on('exit', () => losePool(pool));
-    worker.on('error', () => losePool(pool));
-    const control = new Int32Array(memory.buffer, CONTROL, 4);
-    if (Atomics.wait(control, C_READY, 0, READY_TIMEOUT_MS) === 'timed-out') {
-      losePool(pool);
-      return null;
+    if ((os.availableParallelism?.() ?? os.cpus().length) < NODE_PARTS) return null;
+    const { module, ...fields } = newPoolMemory(state.nodeParts);
+    const pool: Pool = { ...fields, workers: [] };
+    const lost = () => losePool(pool); // for when the event loop runs before a job notices
+    for (let w = 1; w < pool.parts; w++)
+      pool.workers!.push(startNodeWorker(load, { module, memory: pool.memory }, w, lost));
+    const control = controlWords(pool);
+    for (let w = 1; w < pool.parts; w++) {
+      if (Atomics.wait(control, cReady(w), 0, READY_TIMEOUT_MS) === 'timed-out') {
+        losePool(pool);
+        return null;
+      }
     }
     return pool;
   } catch {
@@ -173,12 +155,50 @@ function startPool(): Pool | null {
   }
 }
 
-/** No job goes to the worker again; a worker still running is stopped. */
+/**
+ * Starts the pool of a cross-origin isolated page or Web Worker with `parts` threads (this one
+ * and parts - 1 Web Workers, at most MAX_PARTS); resolves to null, with the reason, where it
+ * cannot. Once started it stays; a later call returns it.
+ */
+export async function startBrowserPool(
+  parts: number,
+): Promise<{ pool: Pool | null; note?: string }> {
+  if (state.pool) return { pool: state.pool.workers ? state.pool : null };
+  if (!browserPoolPossible())
+    return {
+      pool: null,
+      note: 'the page is not cross-origin isolated (COOP/COEP), so there is no shared memory for threads',
+    };
+  const wanted = Math.min(MAX_PARTS, parts);
+  if (wanted < 2) return { pool: null, note: 'one core here' };
+  try {
+    const { module, ...fields } = newPoolMemory(wanted);
+    const pool: Pool = { ...fields, workers: null };
+    const lost = () => losePool(pool);
+    const started = await Promise.allSettled(
+      Array.from({ length: wanted - 1 }, (_, i) =>
+        startBrowserWorker({ module, memory: pool.memory }, i + 1, lost, READY_TIMEOUT_MS),
+      ),
+    );
+    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      for (const w of workers) w.terminate();
+      return { pool: null, note: String((failure.reason as Error)?.message ?? failure.reason) };
+    }
+    pool.workers = workers;
+    state.pool = pool;
+    return { pool };
+  } catch (error) {
+    return { pool: null, note: `the thread pool could not start: ${(error as Error).message}` };
+  }
+}
+
+/** No job goes to the workers again; workers still running are stopped. */
 function losePool(p: Pool): void {
-  const worker = p.worker;
-  p.worker = null;
-  // Its listeners stay: an 'error' event without one would be thrown at the event loop.
-  void worker?.terminate().catch(() => undefined);
+  const workers = p.workers;
+  p.workers = null;
+  for (const w of workers ?? []) w.terminate();
 }
 
 /** Grows the pool's memory to hold at least `bytes`. */
@@ -197,9 +217,25 @@ export function reserveBytes(p: Pool, bytes: number): void {
   }
 }
 
-const controlWords = (p: Pool) => new Int32Array(p.memory.buffer, CONTROL, 4);
+const controlWords = (p: Pool) => new Int32Array(p.memory.buffer, 0, CONTROL_WORDS);
 
-/** Posts `words` as the next job; true once the worker picked it up within ACK_TIMEOUT_MS. */
+/**
+ * Waits until word `at` of the control words is no longer `seen`, or `ms` passed: in
+ * Atomics.wait where this thread may block, else spinning.
+ */
+function waitChange(p: Pool, at: number, seen: number, ms: number): void {
+  const control = controlWords(p);
+  if (p.canWait) {
+    Atomics.wait(control, at, seen, ms);
+    return;
+  }
+  const deadline = performance.now() + ms;
+  while (Atomics.load(control, at) === seen && performance.now() < deadline) {
+    // spin: a browser's main thread may not block
+  }
+}
+
+/** Posts `words` as the next job; true once every worker picked it up within ACK_TIMEOUT_MS. */
 function postJob(p: Pool, words: Int32Array): boolean {
   new Int32Array(p.memory.buffer, JOB, words.length).set(words);
   const control = controlWords(p);
@@ -207,69 +243,87 @@ function postJob(p: Pool, words: Int32Array): boolean {
   Atomics.store(control, C_POSTED, p.posted);
   Atomics.notify(control, C_POSTED);
   const deadline = performance.now() + ACK_TIMEOUT_MS;
-  for (let polls = 0; ; polls++) {
-    const acknowledged = Atomics.load(control, C_ACKNOWLEDGED);
-    if (acknowledged === p.posted) return true;
-    if (polls < ACK_SPINS) continue;
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    Atomics.wait(control, C_ACKNOWLEDGED, acknowledged, left);
+  for (let w = 1; w < p.parts; w++) {
+    for (let polls = 0; ; polls++) {
+      const acknowledged = Atomics.load(control, cAcknowledged(w));
+      if (acknowledged === p.posted) break;
+      if (polls < ACK_SPINS) continue;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      waitChange(p, cAcknowledged(w), acknowledged, left);
+    }
   }
+  return true;
 }
 
 /**
- * Whether the worker answers now: a ping it must acknowledge within ACK_TIMEOUT_MS (microseconds
- * when it is alive). The pool is lost when it does not.
+ * Whether the workers answer now: a ping each must acknowledge within ACK_TIMEOUT_MS
+ * (microseconds when alive). The pool is lost when one does not.
  */
 export function poolWorkerAnswers(p: Pool): boolean {
-  if (!p.worker) return false;
+  if (!p.workers) return false;
   if (postJob(p, Int32Array.of(OP_PING))) return true;
   losePool(p);
   return false;
 }
 
-/** Whether a barrier of the job gave up, or the worker failed it (the job's last word). */
+/** Whether a barrier of the job gave up, or a worker failed it (the job's last word). */
 function jobFailed(p: Pool): boolean {
   const words = p.wasm.job_words();
   return Atomics.load(new Int32Array(p.memory.buffer, JOB, words), words - 1) !== 0;
 }
 
 /**
- * Runs one job: on both threads while the worker answers (this thread takes part 0, the worker
- * part 1), else on this thread alone. `job(parts)` gives the whole job for that many parts (its
- * last three words, the barrier's count, generation and failure flag, zero).
- * Throws PoolLostError, and loses the pool, when the worker stopped after picking the job up.
+ * Runs one job: on every part while the workers answer (this thread takes part 0, worker w part
+ * w), else on this thread alone. `job(parts, nowait)` gives the whole job for that many parts
+ * (nowait: part 0 must spin at barriers; its last three words, the barrier's count, generation
+ * and failure flag, zero).
+ * Throws PoolLostError, and loses the pool, when a worker stopped after picking the job up.
  */
-export function runPoolJob(p: Pool, job: (parts: number) => Int32Array): void {
-  if (p.worker && !postJob(p, job(PARTS))) losePool(p); // nothing was done: run it alone
-  if (!p.worker) {
-    const words = job(1);
-    new Int32Array(p.memory.buffer, JOB, words.length).set(words);
+export function runPoolJob(p: Pool, job: (parts: number, nowait: boolean) => Int32Array): void {
+  const parts = jobParts(p);
+  const words = job(parts, !p.canWait);
+  if (p.workers && !postJob(p, words)) losePool(p); // nothing was done: run it alone
+  if (!p.workers) {
+    const alone = parts === 1 ? words : job(1, !p.canWait);
+    new Int32Array(p.memory.buffer, JOB, alone.length).set(alone);
     p.wasm.pool_part(JOB, 0);
     return;
   }
   p.wasm.pool_part(JOB, 0);
   if (jobFailed(p)) {
     losePool(p);
-    throw new PoolLostError('the worker thread stopped during a job (a step barrier gave up)');
+    throw new PoolLostError('a worker thread stopped during a job (a step barrier gave up)');
   }
-  // Our part returns after its last barrier; the worker's when its share is done.
+  // Our part returns after its last barrier; a worker's when its share is done.
   const control = controlWords(p);
   const deadline = performance.now() + JOB_TIMEOUT_MS;
-  for (;;) {
-    const finished = Atomics.load(control, C_FINISHED);
-    if (finished === p.posted) break;
-    if (performance.now() > deadline) {
-      losePool(p);
-      throw new PoolLostError('the worker thread did not finish its part');
+  for (let w = 1; w < p.parts; w++) {
+    for (;;) {
+      const finished = Atomics.load(control, cFinished(w));
+      if (finished === p.posted) break;
+      if (performance.now() > deadline) {
+        losePool(p);
+        throw new PoolLostError('a worker thread did not finish its part');
+      }
+      waitChange(p, cFinished(w), finished, 1);
     }
-    Atomics.wait(control, C_FINISHED, finished, 1);
   }
   if (jobFailed(p)) {
     losePool(p);
-    throw new PoolLostError('the worker thread stopped during a job');
+    throw new PoolLostError('a worker thread stopped during a job');
   }
   state.poolJobs += 1;
+}
+
+/**
+ * The Node pool's threads when it starts (NODE_PARTS by default, at most MAX_PARTS): tests run
+ * the kernels on more parts than this machine's pool would. Call before the pool starts.
+ */
+export function setNodePoolPartsForTests(parts: number): void {
+  if (state.pool !== undefined)
+    throw new Error('setNodePoolPartsForTests: the pool already started');
+  state.nodeParts = Math.min(MAX_PARTS, Math.max(NODE_PARTS, parts));
 }
 
 /** Changes the sizes from which directions go to the pool and returns the previous ones (tests). */
@@ -282,20 +336,19 @@ export function setThreadLimits(
 }
 
 /**
- * Makes the pool's worker throw between jobs, as a crashed worker would, and returns once it is
- * throwing, never to pick up a job again (tests). Its 'error' and 'exit' events come only when
- * the event loop runs; until then only the acknowledgements can tell. (worker.terminate() ends it
- * the same way, but returns before the worker has stopped.)
+ * Makes the pool's workers throw between jobs, as crashed workers would, and returns once the
+ * first is throwing, never to pick up a job again (tests). Its 'error' and 'exit' events come only
+ * when the event loop runs; until then only the acknowledgements can tell.
  */
 export function stopPoolWorkerForTests(): void {
   const p = state.pool;
-  if (!p?.worker) throw new Error('stopPoolWorkerForTests: no pool worker is running');
+  if (!p?.workers) throw new Error('stopPoolWorkerForTests: no pool worker is running');
   if (!postJob(p, Int32Array.of(OP_THROW))) {
     throw new Error('stopPoolWorkerForTests: the worker did not answer');
   }
   const control = controlWords(p);
   const deadline = performance.now() + READY_TIMEOUT_MS;
-  while (Atomics.load(control, C_FINISHED) !== p.posted && performance.now() < deadline) {
-    Atomics.wait(control, C_FINISHED, Atomics.load(control, C_FINISHED), 1);
+  while (Atomics.load(control, cFinished(1)) !== p.posted && performance.now() < deadline) {
+    waitChange(p, cFinished(1), Atomics.load(control, cFinished(1)), 1);
   }
 }

@@ -132,30 +132,69 @@ static void product_at(int M, int N, int K, const f32 *a, int lda, const f32 *pa
     }
 }
 
+/* The four sums of s0, s1, s2, s3 as one vector (a 4 × 4 transpose of partial sums). */
+static inline vec sum4(vec s0, vec s1, vec s2, vec s3) {
+  vec a = wasm_f32x4_add(wasm_i32x4_shuffle(s0, s1, 0, 4, 1, 5), wasm_i32x4_shuffle(s0, s1, 2, 6, 3, 7));
+  vec b = wasm_f32x4_add(wasm_i32x4_shuffle(s2, s3, 0, 4, 1, 5), wasm_i32x4_shuffle(s2, s3, 2, 6, 3, 7));
+  return wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 1, 4, 5), wasm_i32x4_shuffle(a, b, 2, 3, 6, 7));
+}
+
+/* One output of product_rows: the dot product of x and w over K, plus init (or 0). */
+static inline f32 dot_row(int K, const f32 *x, const f32 *w) {
+  vec s0 = splat(0), s1 = splat(0);
+  int k = 0;
+  for (; k + 8 <= K; k += 8) {
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(w + k)));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(load(x + k + 4), load(w + k + 4)));
+  }
+  for (; k + 4 <= K; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(w + k)));
+  s0 = wasm_f32x4_add(s0, s1);
+  f32 sum = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) +
+            wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3);
+  for (; k < K; k++) sum += x[k] * w[k];
+  return sum;
+}
+
 /*
  * C[M, N] = init + A[M, K] · Wᵀ for W [N, K] read as it is, row by row: a dot product per output.
  * For a few rows (decoding one token) this beats packing W, which costs as much as the product.
+ * Four outputs at a time, each with its own accumulators, so that the additions of one do not
+ * wait for another's (a single chain per output would leave the adder idle most cycles); their
+ * four partial-sum vectors are reduced together.
  */
 static void product_rows(int M, int N, int K, const f32 *a, int lda, const f32 *w, f32 *c,
                          int ldc, const f32 *init, int ldi) {
+  int K4 = K & ~3;
   for (int row = 0; row < M; row++) {
     const f32 *x = a + row * lda;
-    for (int n = 0; n < N; n++) {
-      const f32 *wn = w + n * K;
-      vec s0 = splat(0), s1 = splat(0);
-      int k = 0;
-      for (; k + 8 <= K; k += 8) {
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(load(x + k + 4), load(wn + k + 4)));
+    const f32 *in = init ? init + row * ldi : 0;
+    f32 *out = c + row * ldc;
+    int n = 0;
+    for (; n + 4 <= N; n += 4) {
+      const f32 *w0 = w + n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+      vec s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+      for (int k = 0; k < K4; k += 4) {
+        vec xv = load(x + k);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(xv, load(w0 + k)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(xv, load(w1 + k)));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(xv, load(w2 + k)));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(xv, load(w3 + k)));
       }
-      for (; k + 4 <= K; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(wn + k)));
-      s0 = wasm_f32x4_add(s0, s1);
-      f32 sum = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) +
-                wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3);
-      for (; k < K; k++) sum += x[k] * wn[k];
-      if (init) sum += init[row * ldi + n];
-      c[row * ldc + n] = sum;
+      vec sums = sum4(s0, s1, s2, s3);
+      if (in) sums = wasm_f32x4_add(sums, wasm_v128_load(in + n));
+      if (K4 < K) {
+        f32 t[4] = {0, 0, 0, 0};
+        for (int k = K4; k < K; k++) {
+          t[0] += x[k] * w0[k];
+          t[1] += x[k] * w1[k];
+          t[2] += x[k] * w2[k];
+          t[3] += x[k] * w3[k];
+        }
+        sums = wasm_f32x4_add(sums, wasm_f32x4_make(t[0], t[1], t[2], t[3]));
+      }
+      store(out + n, sums);
     }
+    for (; n < N; n++) out[n] = dot_row(K, x, w + n * K) + (in ? in[n] : 0.0f);
   }
 }
 

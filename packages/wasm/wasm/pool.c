@@ -20,7 +20,8 @@
 enum {
   J_OP, J_KIND, J_T, J_B, J_H, J_I, J_PARTS, J_X, J_WIH, J_BIAS, J_WHH, J_BHH, J_H0, J_C0,
   J_MASK, J_XG, J_GATES, J_HIST, J_CHIST, J_TANHC, J_OUT, J_DOUT, J_DH, J_DC, J_DWIH, J_DWHH,
-  J_DB, J_DBHH, J_DX, J_SCRATCH, J_SCRATCH_FLOATS, J_SHARED, J_COUNT, J_GENERATION, J_FAILED,
+  J_DB, J_DBHH, J_DX, J_SCRATCH, J_SCRATCH_FLOATS, J_SHARED, J_NOWAIT, J_COUNT, J_GENERATION,
+  J_FAILED,
   J_WORDS
 };
 /* What a job asks for, and of which recurrence. */
@@ -35,14 +36,16 @@ __attribute__((export_name("job_words"))) int job_words(void) { return J_WORDS; 
 
 /*
  * Waits until all parts arrive: spins briefly (a step's work is tens of microseconds, and the
- * other part usually arrives within that), then sleeps in memory.atomic.wait32 in 1 ms slices,
- * so that a descheduled partner costs no CPU. Returns 0, or -1 (and marks the job failed) when
- * another part has failed or has not arrived within about 10 s: a lost thread must not hang the
- * caller forever.
+ * other parts usually arrive within that), then sleeps in memory.atomic.wait32 in 1 ms slices,
+ * so that a descheduled partner costs no CPU. Part 0 of a J_NOWAIT job (a browser's main thread,
+ * where waiting traps) only spins. Returns 0, or -1 (and marks the job failed) when another part
+ * has failed or has not arrived within about 10 s (spinning: NOWAIT_POLLS polls, a few seconds):
+ * a lost thread must not hang the caller forever.
  */
 #define SPIN_POLLS 32768
 #define WAIT_SLICES 10000
-static int barrier(int *job, int parts) {
+#define NOWAIT_POLLS (1LL << 32)
+static int barrier(int *job, int p, int parts) {
   int seen = __atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE);
   if (__atomic_add_fetch(&job[J_COUNT], 1, __ATOMIC_ACQ_REL) == parts) {
     __atomic_store_n(&job[J_COUNT], 0, __ATOMIC_RELAXED);
@@ -50,14 +53,15 @@ static int barrier(int *job, int parts) {
     __builtin_wasm_memory_atomic_notify(&job[J_GENERATION], (unsigned)parts);
     return 0;
   }
-  for (int polls = 0;; polls++) {
+  long long limit = p == 0 && job[J_NOWAIT] ? NOWAIT_POLLS : SPIN_POLLS + WAIT_SLICES;
+  for (long long polls = 0;; polls++) {
     if (__atomic_load_n(&job[J_GENERATION], __ATOMIC_ACQUIRE) != seen) return 0;
     if (__atomic_load_n(&job[J_FAILED], __ATOMIC_ACQUIRE)) return -1;
-    if (polls < SPIN_POLLS) continue;
-    if (polls >= SPIN_POLLS + WAIT_SLICES) {
+    if (polls >= limit) {
       __atomic_store_n(&job[J_FAILED], 1, __ATOMIC_RELEASE);
       return -1;
     }
+    if (polls < SPIN_POLLS || limit == NOWAIT_POLLS) continue;
     __builtin_wasm_memory_atomic_wait32(&job[J_GENERATION], seen, 1000000); /* 1 ms */
   }
 }
@@ -126,7 +130,7 @@ static void lstm_forward_part(int *job, int p) {
     copy(hist + b * H + j0, h0 + b * H + j0, U);
     copy(chist + b * H + j0, c0 + b * H + j0, U);
   }
-  if (barrier(job, parts)) return;
+  if (barrier(job, p, parts)) return;
   for (int t = 0; t < T; t++) {
     f32 *z = gates + t * B * G, *h_in = hist + t * B * H, *h_out = h_in + B * H;
     f32 *c_in = chist + t * B * H, *c_out = c_in + B * H;
@@ -138,7 +142,7 @@ static void lstm_forward_part(int *job, int p) {
                mask ? out + at * H + j0 : h_out + k, training ? tanhc + at * H + j0 : 0,
                mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
   }
 }
 
@@ -165,7 +169,7 @@ static void lstm_backward_part(int *job, int p) {
                         dout + at * H + j0, dh + k, dc + k, carry + b * U,
                         mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
     product(B, U, G, dz + t * B * G, G, pc, dh + j0, H, carry, U);
   }
 }
@@ -190,7 +194,7 @@ static int pack_inputs(int *job, int p, f32 **ph, f32 **px) {
     int c0 = i_first * PANEL, c1 = i_end * PANEL < I ? i_end * PANEL : I;
     pack_strided(R, c1 - c0, x + c0, I, 0, *px + c0 * R);
   }
-  return barrier(job, parts);
+  return barrier(job, p, parts);
 }
 
 /*
@@ -262,7 +266,7 @@ static void gru_forward_part(int *job, int p) {
     product(T * B, U, I, x, I, pi + q * Up * I, xg + row, G, bias ? bias + row : 0, 0);
   }
   for (int b = 0; b < B; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
-  if (barrier(job, parts)) return;
+  if (barrier(job, p, parts)) return;
   for (int t = 0; t < T; t++) {
     f32 *h_in = hist + t * B * H, *h_out = h_in + B * H;
     for (int q = 0; q < 3; q++)
@@ -274,7 +278,7 @@ static void gru_forward_part(int *job, int p) {
               mask ? out + at * H + j0 : h_out + k, training ? gates + at * 4 * H + j0 : 0, H,
               mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
   }
 }
 
@@ -299,7 +303,7 @@ static void gru_backward_part(int *job, int p) {
       gru_row_backward(U, row, H, hist + t * B * H + k, dout + at * H + j0, dh + k,
                        d_x + at * G + j0, H, row, H, carry + b * U, mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
     product(B, U, G, gates + t * B * W, W, pc, dh + j0, H, carry, U);
   }
 }
@@ -323,7 +327,7 @@ static void rnn_forward_part(int *job, int p) {
   pack_strided(I, U, wih + j0 * I, I, 1, pi);
   product(T * B, U, I, x, I, pi, gates + j0, H, bias ? bias + j0 : 0, 0);
   for (int b = 0; b < B; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
-  if (barrier(job, parts)) return;
+  if (barrier(job, p, parts)) return;
   for (int t = 0; t < T; t++) {
     f32 *z = gates + t * B * H, *h_in = hist + t * B * H, *h_out = h_in + B * H;
     product(B, U, H, h_in, H, pw, z + j0, H, z + j0, H);
@@ -332,7 +336,7 @@ static void rnn_forward_part(int *job, int p) {
       rnn_row(U, z + k, relu, h_in + k, h_out + k, mask ? out + at * H + j0 : h_out + k,
               mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
   }
 }
 
@@ -358,7 +362,7 @@ static void rnn_backward_part(int *job, int p) {
       rnn_row_backward(U, row, row, relu, dout + at * H + j0, dh + b * H + j0, carry + b * U,
                        mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, parts)) return;
+    if (barrier(job, p, parts)) return;
     product(B, U, H, gates + t * B * H, H, pc, dh + j0, H, carry, U);
   }
 }
