@@ -5,7 +5,8 @@
  *   2. attw --pack              (types resolve for ESM, CJS, node16 and bundlers)
  *   3. smoke install            (pnpm pack this package and its workspace dependencies, npm
  *                                install the tarballs with their peers into a temporary project,
- *                                run the package's smoke/esm.mjs and smoke/cjs.cjs there)
+ *                                run the package's smoke/esm.mjs and smoke/cjs.cjs there, and
+ *                                smoke/browser.mjs where the package has one)
  * Usage: node scripts/check-packages.mjs [package-name ...]   (run `turbo run build` first)
  */
 import { execFileSync } from 'node:child_process';
@@ -122,7 +123,11 @@ function checkPackage(name) {
     cpSync(join(dir, 'smoke'), project, { recursive: true });
     const esm = run(process.execPath, ['esm.mjs'], { cwd: project });
     const cjs = run(process.execPath, ['cjs.cjs'], { cwd: project });
-    console.log(`ok\n    ${esm.trim()}\n    ${cjs.trim()}`);
+    // A package that runs in pages also has smoke/browser.mjs: headless Chromium, bundled as an app would.
+    const browser = existsSync(join(project, 'browser.mjs'))
+      ? `\n    ${run(process.execPath, ['browser.mjs'], { cwd: project }).trim()}`
+      : '';
+    console.log(`ok\n    ${esm.trim()}\n    ${cjs.trim()}${browser}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
