@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /*
  * The browser speed suite's page: bundled from the packages with esbuild (the main thread and
@@ -28,7 +28,21 @@ const TYPES: Record<string, string> = {
 const PAGE =
   '<!doctype html><meta charset="utf-8"><title>gated speed</title><script type="module" src="/main.js"></script>';
 
-/** Bundles the page into a new temporary folder and returns it. */
+const packages = join(here, '..', '..', '..', '..', 'packages');
+
+/** `@gated/<name>[/<entry>]` → the package's source, as the tests do: no build needed. */
+const workspaceSources: Plugin = {
+  name: 'gated-sources',
+  setup(b) {
+    b.onResolve({ filter: /^@gated\/[^/]+(\/.+)?$/ }, (args) => {
+      const [, name, entry] = /^@gated\/([^/]+)(?:\/(.+))?$/.exec(args.path)!;
+      const file = join(packages, name!, 'src', `${entry ?? 'index'}.ts`);
+      return existsSync(file) ? { path: file } : undefined;
+    });
+  },
+};
+
+/** Bundles the page (from the packages' sources) into a new temporary folder and returns it. */
 export async function buildPage(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'gated-speed-browser-'));
   await build({
@@ -44,6 +58,7 @@ export async function buildPage(): Promise<string> {
     target: 'es2022',
     minify: true,
     logLevel: 'error',
+    plugins: [workspaceSources],
     // tfjs-backend-wasm's Node branch names these; the page never takes it.
     external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto'],
   });
