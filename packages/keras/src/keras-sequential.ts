@@ -28,8 +28,9 @@ export interface Flow {
 }
 
 /**
- * A Keras `Sequential` model rebuilt from gated's layers (see `loadKerasModel`): Embedding,
- * LSTM, GRU (reset_after=True), SimpleRNN, Bidirectional of those, Dense, Dropout, in a chain.
+ * A Keras `Sequential` model (or a functional one that is a chain) rebuilt from gated's layers
+ * (see `loadKerasModel`): Embedding, LSTM, GRU (reset_after=True), SimpleRNN, Bidirectional of
+ * those, Dense, Dropout. Built by the loader; its constructor is not for direct use.
  * Parameters are named `<keras layer name>.<gated parameter>` (`lstm_1.weight_ih_l0`).
  */
 export class KerasSequential extends Module {

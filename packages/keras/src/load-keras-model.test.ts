@@ -111,17 +111,44 @@ describe('loadKerasModel refuses, naming what it cannot run, and keeps nothing',
     );
   });
 
-  it('a functional model', async () => {
-    const input = tf.input({ shape: [4, 3] });
-    const model = tf.model({
-      inputs: input,
-      outputs: lstmLayer().apply(input) as tf.SymbolicTensor,
-    });
-    const artifacts = await savedArtifacts(model);
-    model.dispose();
+  it('a functional model that is not one chain', async () => {
+    const twoOutputs = (() => {
+      const input = tf.input({ shape: [4, 3] });
+      const first = lstmLayer().apply(input) as tf.SymbolicTensor;
+      const second = tf.layers.dense({ units: 5 }).apply(first) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: [first, second] });
+    })();
+    const branched = (() => {
+      const input = tf.input({ shape: [4, 3] });
+      const first = lstmLayer().apply(input) as tf.SymbolicTensor;
+      const other = tf.layers.lstm({ units: 5, ...sigmoid, name: 'other' }).apply(input);
+      return tf.model({
+        inputs: input,
+        outputs: tf.layers.add().apply([first, other as tf.SymbolicTensor]) as tf.SymbolicTensor,
+      });
+    })();
+    for (const [model, message] of [
+      [
+        twoOutputs,
+        /one chain of layers load whole; its outputs are 'lstm_LSTM\d+', 'dense_Dense\d+', not only its last layer/,
+      ],
+      [
+        branched,
+        /one chain of layers load whole; layer 'other' reads 'input\d+', not only 'lstm_LSTM\d+'/,
+      ],
+    ] as const) {
+      const artifacts = await savedArtifacts(model);
+      await expectRefusal(artifacts, message);
+      model.dispose();
+    }
+  });
+
+  it('a model class that is neither Sequential nor functional', async () => {
+    const artifacts = await artifactsOf([lstmLayer()]);
+    const topology = { class_name: 'Subclassed', config: {} };
     await expectRefusal(
-      artifacts,
-      /only Sequential models load whole, this is a Model model; load each layer's weights with loadKerasWeights/,
+      { ...artifacts, modelTopology: topology },
+      /only Sequential models and functional chains load whole, this is a Subclassed model/,
     );
   });
 

@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { functionalChain, type LayerJson } from './functional-chain';
 import { readKerasWeightName } from './keras-names';
 import type { KerasConfig } from './keras-options';
 import { buildLayer, type Flow, KerasSequential, type LayerRun } from './keras-sequential';
@@ -13,7 +14,7 @@ import {
 
 /**
  * Loads a TF.js layers model (model.json and its shards) into gated's layers: a Keras
- * `Sequential` of Embedding, LSTM, GRU (reset_after=True), SimpleRNN, Bidirectional, Dense and
+ * `Sequential` model (or a functional model that is one chain of layers) of Embedding, LSTM, GRU (reset_after=True), SimpleRNN, Bidirectional, Dense and
  * Dropout layers. See `readModelJson` for `readShard`.
  *
  *   const model = await loadKerasModel(json, (path) => readFile(join(dir, path)));
@@ -36,7 +37,7 @@ export async function loadKerasModel(
 export function kerasModelFromArtifacts(artifacts: KerasModelArtifacts): KerasSequential {
   const where = 'loadKerasModel';
   const problems: string[] = [];
-  const layers = sequentialLayers(artifacts?.modelTopology, where);
+  const layers = modelLayers(artifacts?.modelTopology, where);
   const weights = decodeArtifactWeights(artifacts, where);
   const byLayer = weightsByLayer(weights, layers, problems);
   const runs: LayerRun[] = [];
@@ -89,13 +90,8 @@ export function kerasModelFromArtifacts(artifacts: KerasModelArtifacts): KerasSe
   }
 }
 
-interface LayerJson {
-  className: string;
-  config: KerasConfig;
-}
-
-/** The layers of a Sequential model's topology, in order. */
-function sequentialLayers(topology: unknown, where: string): LayerJson[] {
+/** The layers of a Sequential model's (or a functional chain's) topology, in order. */
+function modelLayers(topology: unknown, where: string): LayerJson[] {
   // tensorflowjs_converter keeps Keras's `{ keras_version, backend, model_config }` wrapper.
   const wrapped = topology as { model_config?: unknown } | null | undefined;
   const model = (wrapped?.model_config ?? topology) as {
@@ -107,9 +103,12 @@ function sequentialLayers(topology: unknown, where: string): LayerJson[] {
       `${where}: modelTopology must be a Keras model config, got ${model === null ? 'null' : typeof model}`,
     );
   }
+  if (model.class_name === 'Model' || model.class_name === 'Functional') {
+    return functionalChain(model.config, where);
+  }
   if (model.class_name !== 'Sequential') {
     throw new Error(
-      `${where}: only Sequential models load whole, this is a ${String(model.class_name)} model; load each layer's weights with loadKerasWeights into a gated layer`,
+      `${where}: only Sequential models and functional chains load whole, this is a ${String(model.class_name)} model; load each layer's weights with loadKerasWeights into a gated layer`,
     );
   }
   // Keras before 2.2.3 wrote a Sequential's config as the bare list of layers.

@@ -124,4 +124,27 @@ describe('a tf.layers model, saved and loaded into gated layers, predicts what t
       model.dispose();
     });
   }
+
+  it('a functional chain: Input, LSTM, SimpleRNN, Dense softmax', async () => {
+    const x = tf.randomNormal([BATCH, STEPS, FEATURES], 0, 1, 'float32', 77);
+    const input = tf.input({ shape: [STEPS, FEATURES] });
+    let h = tf.layers.lstm({ ...sigmoid, units: UNITS, returnSequences: true }).apply(input);
+    h = tf.layers.simpleRNN({ units: 3 }).apply(h);
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(h) as tf.SymbolicTensor,
+    });
+    randomizeWeights(model, 77);
+    const expected = model.predict(x) as tf.Tensor;
+    const artifacts = await savedArtifacts(model);
+    await expectNoLeaks(() => {
+      const loaded = kerasModelFromArtifacts(artifacts);
+      const actual = loaded.forward(x);
+      expect(maxAbsDiff(actual, expected)).toBeLessThanOrEqual(1e-5);
+      actual.dispose();
+      loaded.dispose();
+    });
+    tf.dispose([x, expected]);
+    model.dispose();
+  });
 });

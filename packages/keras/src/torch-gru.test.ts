@@ -107,4 +107,63 @@ describe('Keras-layout weights of PyTorch layers (GRU reset_after=True) match Py
       x.dispose();
     });
   }
+
+  it('gru: as a Keras 3 Functional chain (args/kwargs inbound nodes, dtype policies)', async () => {
+    const testCase = cases.find((c) => c.name === 'gru')!;
+    const weights = kerasTensors(testCase);
+    const { data, specs } = await tf.io.encodeWeights(weights);
+    tf.dispose(Object.values(weights));
+    const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } };
+    const tensor = (layer: string) => ({
+      class_name: '__keras_tensor__',
+      config: { shape: [null, 6, 7], dtype: 'float32', keras_history: [layer, 0, 0] },
+    });
+    const modelTopology = {
+      class_name: 'Functional',
+      config: {
+        name: 'functional',
+        layers: [
+          {
+            class_name: 'InputLayer',
+            name: 'input_layer',
+            config: { batch_shape: [null, 6, 7], dtype: 'float32', name: 'input_layer' },
+            inbound_nodes: [],
+          },
+          {
+            module: 'keras.layers',
+            class_name: 'GRU',
+            name: 'gru',
+            config: {
+              name: 'gru',
+              dtype: policy,
+              units: 5,
+              reset_after: true,
+              return_sequences: true,
+              seed: null,
+            },
+            build_config: { input_shape: [null, 6, 7] },
+            inbound_nodes: [
+              { args: [tensor('input_layer')], kwargs: { training: false, mask: null } },
+            ],
+          },
+        ],
+        input_layers: [['input_layer', 0, 0]],
+        output_layers: [['gru', 0, 0]],
+      },
+    };
+    const x = toTensor(testCase.x);
+    await expectNoLeaks(() => {
+      const model = kerasModelFromArtifacts({
+        modelTopology,
+        weightSpecs: specs,
+        weightData: data,
+      });
+      const output = model.forward(x);
+      const expected = toTensor(testCase.output);
+      expect(maxAbsDiff(output, expected)).toBeLessThanOrEqual(1e-5);
+      tf.dispose([output, expected]);
+      model.dispose();
+    });
+    x.dispose();
+  });
 });
