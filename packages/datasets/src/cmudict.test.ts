@@ -72,4 +72,23 @@ describe('CMUdict G2P', () => {
     ]);
     expect((await loadCmudictG2P()).test.length).toBe(split.test.length);
   });
+
+  it('lower-cases words, merging `Zebra`, `ZEBRA(2)` and `zebra` into one entry', () => {
+    const merged = cmudictG2P(
+      { Zebra: 'Z IY1 B R AH0', 'ZEBRA(2)': 'Z EH1 B R AH0', zebra: 'Z IY1 B R AH0' },
+      { keepStress: true },
+    );
+    expect([...merged.train, ...merged.dev, ...merged.test]).toEqual([
+      {
+        word: 'zebra',
+        graphemes: Array.from('zebra'),
+        pronunciations: [
+          ['Z', 'IY1', 'B', 'R', 'AH0'],
+          ['Z', 'EH1', 'B', 'R', 'AH0'],
+        ],
+      },
+    ]);
+    // The package's own keys are lower-case already: the split is unchanged by lower-casing.
+    expect(all.every((e) => e.word === e.word.toLowerCase())).toBe(true);
+  });
 });

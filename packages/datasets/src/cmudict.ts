@@ -9,12 +9,14 @@ export interface G2PEntry {
   pronunciations: string[][];
 }
 
+/** The CMUdict words split by a hash of the word: train (85%), dev (5%) and test (10%). */
 export interface G2PSplit {
   train: G2PEntry[];
   dev: G2PEntry[];
   test: G2PEntry[];
 }
 
+/** Options of `cmudictG2P` and `loadCmudictG2P`. */
 export interface CmudictOptions {
   /** Keep the stress digits (`AH0`, `OW1`). Default `false`: the published G2P results strip them. */
   keepStress?: boolean;
@@ -24,7 +26,8 @@ const WORD = /^[a-z']+$/;
 const ALTERNATE = /^(.+)\((\d+)\)$/;
 
 /**
- * CMUdict as a grapheme-to-phoneme dataset: lower-case alphabetic words (apostrophes allowed;
+ * CMUdict as a grapheme-to-phoneme dataset: alphabetic words, lower-cased (so `Zebra` and
+ * `zebra` are one entry with the graphemes `z e b r a`; apostrophes allowed;
  * abbreviations with dots and words with digits left out; comments after `#` dropped), alternates `word(2)` merged into one
  * entry with several references, stress stripped by default, and split by FNV-1a 32 of the word
  * mod 100 — 0–9 test, 10–14 dev, the rest train — so anyone can rebuild the same split.
@@ -42,7 +45,8 @@ export function cmudictG2P(
     );
   const merged = new Map<string, string[][]>();
   for (const [key, pronunciation] of Object.entries(dictionary)) {
-    const word = ALTERNATE.exec(key)?.[1] ?? key;
+    const lower = key.toLowerCase();
+    const word = ALTERNATE.exec(lower)?.[1] ?? lower;
     if (!WORD.test(word) || typeof pronunciation !== 'string') continue;
     // A few entries carry a comment: "AO1 L B AO0 R G # place, danish".
     const text = pronunciation.split('#')[0]!.trim();

@@ -66,6 +66,13 @@ export interface FitOptions {
   /** Steps between evaluations. Default: once per epoch. */
   evaluateEvery?: number;
   /**
+   * The batches of an epoch, as indices into `train`: `batches(epoch)` → `[[i, j, …], …]`, each
+   * batch non-empty. Default: a seeded shuffle cut into `batchSize` rows. Pass length buckets
+   * (`bucketByLength` of `@gated/datasets`, seeded by the epoch) to pad less. It must give the
+   * same batches for the same epoch every time: a resumed run continues at the saved batch.
+   */
+  batches?: (epoch: number) => ReadonlyArray<ReadonlyArray<number>>;
+  /**
    * Stop after `patience` evaluations without improvement of `metric` (default `'loss'`); the
    * weights are then rolled back to the best evaluation's (see `restoreBest`). Needs `validation`.
    */
@@ -111,6 +118,7 @@ const KNOWN: ReadonlyArray<keyof FitOptions> = [
   'epochs',
   'maxSteps',
   'evaluateEvery',
+  'batches',
   'earlyStopping',
   'restoreBest',
   'timeBudgetMs',
@@ -152,7 +160,7 @@ export function checkFitOptions(fit: FitOptions): void {
     throw new Error(
       `${where}: restoreBest must be true or false, got ${describeValue(fit.restoreBest)}`,
     );
-  for (const name of ['onProgress', 'onCheckpoint', 'onBestCheckpoint'] as const)
+  for (const name of ['batches', 'onProgress', 'onCheckpoint', 'onBestCheckpoint'] as const)
     if (fit[name] !== undefined && typeof fit[name] !== 'function')
       throw new Error(`${where}: ${name} must be a function, got ${describeValue(fit[name])}`);
   if (

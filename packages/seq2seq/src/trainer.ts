@@ -6,6 +6,7 @@ import { disposeBatch, type Example, makeTrainingBatch, type TrainingBatch } fro
 import { BestWeights } from './best-weights';
 import { clipByGlobalNorm } from './clip';
 import { countTowardsDivergence } from './divergence';
+import { checkEpochBatches } from './epoch-batches';
 import { evaluate } from './evaluate';
 import { nonFiniteNames } from './finite';
 import { checkFitOptions, type FitOptions, type FitResult, type StopReason } from './fit-options';
@@ -179,7 +180,20 @@ export class Trainer {
     best: BestWeights | null,
   ): Promise<FitResult<TrainerState>> {
     const { batchSize } = this.options;
-    const batchesPerEpoch = Math.ceil(fit.train.length / batchSize);
+    // The epoch's batches: the caller's (length buckets, say), else a seeded shuffle.
+    let cached: { epoch: number; batches: ReadonlyArray<ReadonlyArray<number>> } | null = null;
+    const epochBatches = (epoch: number) => {
+      if (cached?.epoch !== epoch) {
+        const batches = fit.batches
+          ? checkEpochBatches(fit.batches(epoch), fit.train.length, epoch)
+          : null;
+        cached = { epoch, batches: batches ?? [] };
+      }
+      return cached.batches;
+    };
+    const countInEpoch = (epoch: number) =>
+      fit.batches ? epochBatches(epoch).length : Math.ceil(fit.train.length / batchSize);
+    const batchesPerEpoch = countInEpoch(this.state.epoch);
     const evaluateEvery = fit.evaluateEvery ?? batchesPerEpoch;
     const started = performance.now();
     const startStep = this.state.step;
@@ -189,13 +203,24 @@ export class Trainer {
     for (;;) {
       const clean = cleanStopReason(fit, this.state, started);
       if (clean) return this.stop(fit, best, clean);
-      const order = this.epochOrder(fit.train.length, this.state.epoch);
-      const from = this.state.batchInEpoch * batchSize;
-      const examples = Array.from(order.subarray(from, from + batchSize), (i) => fit.train[i]!);
+      let indices: ArrayLike<number>;
+      if (fit.batches) {
+        const batches = epochBatches(this.state.epoch);
+        if (this.state.batchInEpoch >= batches.length)
+          throw new Error(
+            `Trainer.fit: batches(${this.state.epoch}) gave ${batches.length} batches, but the run is at batch ${this.state.batchInEpoch} of that epoch; batches must give the same batches for an epoch every time`,
+          );
+        indices = batches[this.state.batchInEpoch]!;
+      } else {
+        const order = this.epochOrder(fit.train.length, this.state.epoch);
+        const from = this.state.batchInEpoch * batchSize;
+        indices = order.subarray(from, from + batchSize);
+      }
+      const examples = Array.from(indices, (i) => fit.train[i]!);
       const { loss, gradNorm, tokens: batchTokens, learningRate } = this.trainStep(examples);
       tokens += batchTokens;
       this.state.batchInEpoch += 1;
-      if (this.state.batchInEpoch >= batchesPerEpoch) {
+      if (this.state.batchInEpoch >= countInEpoch(this.state.epoch)) {
         this.state.epoch += 1;
         this.state.batchInEpoch = 0;
       }
