@@ -59,39 +59,49 @@ describe('model.json and .bin shards on disk', () => {
     model.dispose();
   });
 
-  it('uint8-quantized weights (tensorflowjs_converter --quantize_uint8) are dequantized', async () => {
-    const model = lstmModel();
-    const artifacts = await savedArtifacts(model);
-    // Quantize each weight as the converter does: value ≈ min + scale · q, q in 0..255.
-    const dequantized: tf.Tensor[] = [];
-    const bytes: number[] = [];
-    const weightSpecs = artifacts.weightSpecs.map((spec, i) => {
-      const values = model.getWeights()[i]!.dataSync();
-      const min = Math.min(...values);
-      const scale = (Math.max(...values) - min) / 255;
-      const q = Array.from(values, (v) => Math.round((v - min) / scale));
-      bytes.push(...q);
-      dequantized.push(
-        tf.tensor(
-          q.map((k) => min + scale * k),
-          spec.shape,
-        ),
-      );
-      return { ...spec, quantization: { dtype: 'uint8' as const, min, scale } };
-    });
-    model.setWeights(dequantized);
-    const file = writeModel('lstm-uint8', { ...artifacts, weightSpecs }, [Uint8Array.from(bytes)]);
-    const expected = model.predict(x) as tf.Tensor;
-    await expectNoLeaks(async () => {
-      const loaded = await loadKerasModel(JSON.parse(readFileSync(file, 'utf8')), readShard);
-      const actual = loaded.forward(x);
-      expect(maxAbsDiff(actual, expected)).toBeLessThanOrEqual(1e-5);
-      actual.dispose();
-      loaded.dispose();
-    });
-    tf.dispose([expected, ...dequantized]);
-    model.dispose();
-  });
+  it.each([
+    ['uint8', 255],
+    ['uint16', 65535],
+  ] as const)(
+    '%s-quantized weights (tensorflowjs_converter --quantize_%s) are dequantized',
+    async (dtype, levels) => {
+      const model = lstmModel();
+      const artifacts = await savedArtifacts(model);
+      // Quantize each weight as the converter does: value ≈ min + scale · q, q in 0..levels.
+      const dequantized: tf.Tensor[] = [];
+      const bytes: number[] = [];
+      const weightSpecs = artifacts.weightSpecs.map((spec, i) => {
+        const values = model.getWeights()[i]!.dataSync();
+        const min = Math.min(...values);
+        const scale = (Math.max(...values) - min) / levels;
+        const q = Array.from(values, (v) => Math.round((v - min) / scale));
+        bytes.push(
+          ...new Uint8Array((dtype === 'uint8' ? Uint8Array : Uint16Array).from(q).buffer),
+        );
+        dequantized.push(
+          tf.tensor(
+            q.map((k) => min + scale * k),
+            spec.shape,
+          ),
+        );
+        return { ...spec, quantization: { dtype, min, scale } };
+      });
+      model.setWeights(dequantized);
+      const file = writeModel(`lstm-${dtype}`, { ...artifacts, weightSpecs }, [
+        Uint8Array.from(bytes),
+      ]);
+      const expected = model.predict(x) as tf.Tensor;
+      await expectNoLeaks(async () => {
+        const loaded = await loadKerasModel(JSON.parse(readFileSync(file, 'utf8')), readShard);
+        const actual = loaded.forward(x);
+        expect(maxAbsDiff(actual, expected)).toBeLessThanOrEqual(1e-5);
+        actual.dispose();
+        loaded.dispose();
+      });
+      tf.dispose([expected, ...dequantized]);
+      model.dispose();
+    },
+  );
 
   it('refuses a shard shorter than its weights need, naming it and both sizes', async () => {
     const model = lstmModel();

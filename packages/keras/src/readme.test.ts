@@ -42,30 +42,46 @@ describe('README', () => {
     writeModelJson(join(scratch, 'my_model'), 'model', artifacts, [
       new Uint8Array(artifacts.weightData as ArrayBuffer),
     ]);
-    const { probabilities, model } = (await runSnippet(0, ['probabilities', 'model'])) as {
+    const before = tf.memory().numTensors;
+    const { probabilities, model, ids } = (await runSnippet(0, [
+      'probabilities',
+      'model',
+      'ids',
+    ])) as {
       probabilities: tf.Tensor;
+      ids: tf.Tensor;
       model: { dispose(): void };
     };
-    const expected = keras.predict(tf.tensor2d([[3, 1, 4, 1, 5]])) as tf.Tensor;
+    const expected = tf.tidy(() => keras.predict(tf.tensor2d([[3, 1, 4, 1, 5]])) as tf.Tensor);
     expect(probabilities.shape).toEqual([1, 3]);
     expect(maxAbsDiff(probabilities, expected)).toBeLessThanOrEqual(1e-5);
-    tf.dispose([probabilities, expected]);
+    tf.dispose([probabilities, expected, ids]);
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before); // the loader kept nothing else
     keras.dispose();
   });
 
   it('"One layer at a time": a Keras GRU loads and runs', async () => {
-    const { output, hN, gru } = (await runSnippet(1, ['output', 'hN', 'gru'])) as {
+    const before = tf.memory().numTensors;
+    const { output, hN, gru, weights } = (await runSnippet(1, [
+      'output',
+      'hN',
+      'gru',
+      'weights',
+    ])) as {
       output: tf.Tensor;
       hN: tf.Tensor;
-      gru: { stateDict(): Record<string, tf.Tensor>; dispose(): void };
+      weights: Record<string, tf.Tensor>;
+      gru: { dispose(): void };
     };
     expect([output.shape, hN.shape]).toEqual([
       [3, 6, 5],
       [1, 3, 5],
     ]);
     expect(Array.from(output.dataSync()).every(Number.isFinite)).toBe(true);
-    tf.dispose([output, hN]);
+    tf.dispose([output, hN, ...Object.values(weights)]);
     gru.dispose();
+    // What is left is the snippet's own input, made inline: loading and forward kept nothing.
+    expect(tf.memory().numTensors).toBe(before + 1);
   });
 });
