@@ -75,6 +75,8 @@ export function readRecurrentConfig(
   if (className !== 'SimpleRNN') {
     option('recurrent_activation', ['sigmoid'], 'sigmoid', HARD_SIGMOID_HINT);
   }
+  // Absent means True, the default since Keras 2.3; a GRU from before (reset-before, with no
+  // key) still shows itself by its [3H] bias, which the weight check refuses with this hint.
   if (className === 'GRU') option('reset_after', [true], true, RESET_AFTER_HINT);
   option(
     'go_backwards',
