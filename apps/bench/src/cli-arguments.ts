@@ -10,7 +10,9 @@ suites:
   claims [--only CLAIM,…]        the seed's claims, measured
   train-demo-models [--only recall|dates|g2p]
                                  trains the demo's models
-  g2p [--time-budget MIN]        trains (or resumes) the G2P model and reports PER/WER
+  g2p [--time-budget MIN] [--only train|report] [--model DIR]
+                                 trains (or resumes) the stress-keeping G2P model, then
+                                 reports WER/PER, speed and phonemizer beside it
   predict --model DIR [--beam N] one prediction per stdin line: input<TAB>output
 
 options:

@@ -15,14 +15,12 @@ import {
   runClaims,
 } from './claims/run-claims';
 import { type Arguments, parseCommand, USAGE, UsageError } from './cli-arguments';
+import { g2pMarkdown } from './g2p/g2p-markdown';
+import { runG2PReport } from './g2p/g2p-report';
 import { g2pTask } from './models/demo-tasks';
+import { trainG2PStress } from './models/g2p-stress';
 import { runPredict } from './models/predict';
-import {
-  type ModelRunOptions,
-  modelsMarkdown,
-  runG2P,
-  runTrainDemoModels,
-} from './models/run-models';
+import { type ModelRunOptions, modelsMarkdown, runTrainDemoModels } from './models/run-models';
 import { Progress } from './progress';
 import { writeResult } from './results';
 import { speedFigures, speedMarkdown } from './speed/report-speed';
@@ -55,7 +53,21 @@ export async function runSuite(args: Arguments): Promise<string[]> {
     console.error(`predicted ${predicted} lines, skipped ${skipped}`);
     return [];
   }
-  if (args.suite === 'train-demo-models' || args.suite === 'g2p') {
+  if (args.suite === 'g2p') {
+    const only = args.only;
+    if (only !== undefined && only !== 'train' && only !== 'report')
+      throw new UsageError(`--only must be train or report for g2p, got ${only}`);
+    if (only !== 'report')
+      await trainG2PStress({
+        quick: args.quick,
+        out: args.out,
+        timeBudgetMinutes: args.timeBudgetMinutes,
+      });
+    if (only === 'train') return [];
+    const results = await runG2PReport({ quick: args.quick, out: args.out, modelDir: args.model });
+    return writeSuite(args.out, args.suite, results, g2pMarkdown(results), {});
+  }
+  if (args.suite === 'train-demo-models') {
     const only = args.only as ModelRunOptions['only'];
     if (only !== undefined && only !== 'dates' && only !== 'g2p' && only !== 'recall')
       throw new UsageError(`--only must be recall, dates or g2p for ${args.suite}, got ${only}`);
@@ -65,8 +77,7 @@ export async function runSuite(args: Arguments): Promise<string[]> {
       only,
       timeBudgetMinutes: args.timeBudgetMinutes,
     };
-    const results =
-      args.suite === 'g2p' ? await runG2P(options) : await runTrainDemoModels(options);
+    const results = await runTrainDemoModels(options);
     return writeSuite(args.out, args.suite, results, modelsMarkdown(results), {});
   }
   if (args.suite === 'claims') {

@@ -23,9 +23,13 @@ export function datesTask(quick: boolean): TextTask {
   };
 }
 
-/** CMUdict grapheme-to-phoneme with the split of @gated/datasets (stress stripped). */
-export function g2pTask(dictionary: Record<string, string>, quick: boolean): TextTask {
-  const split: G2PSplit = cmudictG2P(dictionary);
+/** CMUdict grapheme-to-phoneme with the split of @gated/datasets (stress stripped by default). */
+export function g2pTask(
+  dictionary: Record<string, string>,
+  quick: boolean,
+  options: { keepStress?: boolean } = {},
+): TextTask {
+  const split: G2PSplit = cmudictG2P(dictionary, options);
   const pairs = (entries: G2PSplit['train']) =>
     entries.map((e) => ({ source: e.graphemes, targets: e.pronunciations }));
   return {
@@ -38,7 +42,7 @@ export function g2pTask(dictionary: Record<string, string>, quick: boolean): Tex
   };
 }
 
-type Recipe = Omit<
+export type Recipe = Omit<
   TrainTextModelOptions,
   'task' | 'runDir' | 'outDir' | 'onProgress' | 'timeBudgetMs'
 >;

@@ -5,6 +5,7 @@ import { Readable, Writable } from 'node:stream';
 import { classifierAccuracy, loadClassifier, recallBatch } from '@gated/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArguments, runSuite } from '../cli';
+import type { G2PResults } from '../g2p/g2p-report';
 import { runPredict } from './predict';
 import type { ModelResults } from './run-models';
 
@@ -45,9 +46,22 @@ describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
       expect(m.latencyMsPerWord).toBeGreaterThan(0);
     }
     await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
-    const g2p = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as ModelResults;
-    expect(g2p.models[0]!.test.beamSize).toBe(2);
-    expect(readFileSync(join(out, 'g2p.md'), 'utf8')).toContain('Yao & Zweig 2015');
+    const g2p = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as G2PResults;
+    expect(g2p).toMatchObject({ suite: 'g2p', schemaVersion: 2, quick: true });
+    expect(g2p.model.trainedSteps).toBe(20);
+    expect(g2p.test.words).toBe(20);
+    expect([g2p.test.greedy.beamSize, g2p.test.beam.beamSize]).toEqual([1, 2]);
+    for (const d of [g2p.test.greedy, g2p.test.beam]) {
+      // Stripping stress can only turn a miss into a match, never the reverse.
+      expect(d.withStress.wordErrorRate).toBeGreaterThanOrEqual(d.withoutStress.wordErrorRate);
+      expect(d.withStress.examples).toBe(20);
+    }
+    // F16 halves the weights (plus the same header).
+    expect(g2p.model.f16Bytes / g2p.model.f32Bytes).toBeGreaterThan(0.45);
+    expect(g2p.model.f16Bytes / g2p.model.f32Bytes).toBeLessThan(0.6);
+    const g2pMd = readFileSync(join(out, 'g2p.md'), 'utf8');
+    expect(g2pMd).toContain('Yao & Zweig 2015');
+    expect(g2pMd).toContain('Beside `phonemizer`');
 
     let written = '';
     const sink = new Writable({

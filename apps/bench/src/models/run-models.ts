@@ -169,23 +169,6 @@ function mergeWithEarlier(options: ModelRunOptions, results: ModelResults): Mode
   return { ...results, models, ...(recall ? { recall } : {}) };
 }
 
-/** `g2p`: trains (or resumes) the shipped G2P model, then scores it on the test split with beam search. */
-export async function runG2P(options: ModelRunOptions): Promise<ModelResults> {
-  const entry = await trainAndScore(
-    g2pTask(await loadDictionary(), options.quick),
-    g2pRecipe(options.quick),
-    options,
-    options.quick ? 2 : 5,
-  );
-  return {
-    suite: 'g2p',
-    schemaVersion: 1,
-    quick: options.quick,
-    machine: describeMachine(),
-    models: [entry],
-  };
-}
-
 const PUBLISHED = [
   ['CMUSphinx g2p-seq2seq, LSTM 2×512', '—', '23.3–24.2'],
   ['CMUSphinx g2p-seq2seq, LSTM 2×64', '—', '31.3'],

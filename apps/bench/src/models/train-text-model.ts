@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Vocab } from '@gated/datasets';
+import { bucketByLength, Vocab } from '@gated/datasets';
 import {
   TextModel,
   type TextModelExtra,
@@ -54,6 +54,17 @@ export interface TrainTextModelOptions {
   runDir: string;
   /** Where the final model goes (config + weights + vocabularies). */
   outDir: string;
+  /**
+   * Length-bucketed batches (`bucketByLength` over source + target length, reseeded each epoch
+   * from the trainer's seed), so a batch pads little. Default off: the plain seeded shuffle, so
+   * runs started before this option resume in the order they began with.
+   */
+  bucketing?: { poolSize?: number };
+  /**
+   * Sets a new model's first weights (a warm start from an earlier model), before training
+   * begins; not called when a run resumes from its checkpoint.
+   */
+  initialise?: (model: Seq2Seq, vocabularies: { source: Vocab; target: Vocab }) => void;
   /** Examples of the dev split evaluated during training. Default 300. */
   devSample?: number;
   onProgress?: (event: TrainingEvent) => void;
@@ -111,6 +122,7 @@ export async function trainTextModel(
       targetVocabSize: targetVocab.size,
       ...VOCAB_SPECIAL_IDS,
     });
+    options.initialise?.(model, { source: sourceVocab, target: targetVocab });
     trainer = new Trainer(model, options.trainer);
   }
   const sourceVocab = Vocab.fromJSON(extra.sourceVocab);
@@ -128,9 +140,20 @@ export async function trainTextModel(
     trainedSteps: trainer.state.step,
     trainingSeconds: secondsBefore + (performance.now() - started) / 1000,
   });
+  const lengths = train.map((e) => e.source.length + e.target.length);
+  const seed = trainer.options.seed;
+  const batches = options.bucketing
+    ? (epoch: number) =>
+        bucketByLength(lengths, {
+          batchSize: trainer.options.batchSize,
+          seed: (seed * 100_003 + epoch) >>> 0,
+          poolSize: options.bucketing?.poolSize,
+        })
+    : undefined;
   const { reason } = await trainer.fit({
     train,
     validation,
+    ...(batches ? { batches } : {}),
     maxSteps: options.maxSteps,
     evaluateEvery: options.evaluateEvery,
     timeBudgetMs: options.timeBudgetMs,
