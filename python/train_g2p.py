@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""Trains a G2P model (letters → ARPAbet phonemes) with the PyTorch twin, data-parallel with torch
+DDP on N processes (gloo on CPU, nccl on GPUs), checkpointing in gated's format and resuming:
+
+    pnpm bench:export-g2p --out g2p.tsv
+    OMP_NUM_THREADS=1 torchrun --nproc_per_node 2 python/train_g2p.py --data g2p.tsv --out runs/g2p --steps 300
+    pnpm bench predict --model runs/g2p/model < words.txt
+
+`--out DIR` gets `DIR/model` (config.json + weights.safetensors: what gated serves, in Node or
+in the demo) and `DIR/training` (the same plus Adam's moments and the step: what a rerun of the
+same command resumes from). Every process takes its own slice of each global batch of
+`batch-size × N` examples; the order is fixed by the seed, so a resumed run sees the data an
+uninterrupted one would.
+"""
+import argparse
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+from torch.nn.parallel import DistributedDataParallel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gated_torch import (Seq2Seq, greedy_decode, load_training, make_training_batch,  # noqa: E402
+                         masked_cross_entropy, model_files, read_checkpoint, restore_adam,
+                         training_files, write_checkpoint)
+from gated_torch.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab, characters, symbols  # noqa: E402
+
+
+def parse_arguments(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", required=True, help="TSV of split<TAB>word<TAB>phonemes (pnpm bench:export-g2p)")
+    p.add_argument("--out", required=True, help="run folder: model/ and training/ checkpoints")
+    p.add_argument("--steps", type=int, default=300, help="total optimizer steps (default 300)")
+    p.add_argument("--batch-size", type=int, default=32, help="examples per process per step (default 32)")
+    p.add_argument("--lr", type=float, default=3e-3, help="Adam's learning rate (default 3e-3)")
+    p.add_argument("--clip-norm", type=float, default=5.0, help="global gradient norm clip (default 5)")
+    p.add_argument("--save-every", type=int, default=100, help="checkpoint every N steps (default 100)")
+    p.add_argument("--cell", default="lstm", choices=["lstm", "gru", "rnn"])
+    p.add_argument("--attention", default="bahdanau",
+                   choices=["none", "bahdanau", "luong-dot", "luong-general", "luong-concat"])
+    p.add_argument("--embedding-size", type=int, default=32)
+    p.add_argument("--hidden-size", type=int, default=64)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+    for name in ("steps", "batch_size", "save_every", "embedding_size", "hidden_size"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(args, name)}")
+    return args
+
+
+def read_tsv(path):
+    """{split: [(letters, phonemes)]} from the bench's export."""
+    splits = {"train": [], "dev": [], "test": []}
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 3 or fields[0] not in splits:
+                raise SystemExit(f"{path}:{number}: expected split<TAB>word<TAB>phonemes, got {line!r:.80}")
+            splits[fields[0]].append((characters(fields[1]), symbols(fields[2])))
+    return splits
+
+
+def global_batch(count, step, size, seed):
+    """Indices of global batch `step`: epochs of a seeded shuffle, cut into batches of `size`."""
+    per_epoch = count // size
+    epoch, within = divmod(step, per_epoch)
+    order = list(range(count))
+    random.Random(seed * 1_000_003 + epoch).shuffle(order)
+    return order[within * size:(within + 1) * size]
+
+
+def main(argv):
+    args = parse_arguments(argv)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    cuda = torch.cuda.is_available()
+    distributed = "WORLD_SIZE" in os.environ
+    if distributed:
+        dist.init_process_group("nccl" if cuda else "gloo")
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu")
+    log = print if rank == 0 else (lambda *a, **k: None)
+
+    data = read_tsv(args.data)
+    model_dir, training_dir = os.path.join(args.out, "model"), os.path.join(args.out, "training")
+    start, seconds = 0, 0.0
+    if os.path.isdir(training_dir):
+        model, moments, record, extra = load_training(read_checkpoint(training_dir))
+        start, seconds = record["step"], record.get("trainingSeconds", 0.0)
+        log(f"resumed at step {start} from {training_dir}")
+    else:
+        source_vocab = Vocab.build(s for s, _ in data["train"])
+        target_vocab = Vocab.build(t for _, t in data["train"])
+        torch.manual_seed(args.seed)  # the same initial weights in every process
+        model = Seq2Seq({
+            "sourceVocabSize": len(source_vocab), "targetVocabSize": len(target_vocab),
+            "bosId": BOS_ID, "eosId": EOS_ID, "padId": PAD_ID, "cell": args.cell,
+            "embeddingSize": args.embedding_size, "hiddenSize": args.hidden_size,
+            "attention": args.attention, "seed": args.seed,
+        })
+        moments = None
+        extra = {"task": "g2p", "sourceTokenizer": "characters", "targetTokenizer": "symbols",
+                 "sourceVocab": source_vocab.to_json(), "targetVocab": target_vocab.to_json()}
+    source_vocab, target_vocab = Vocab.from_json(extra["sourceVocab"]), Vocab.from_json(extra["targetVocab"])
+    train = [(source_vocab.encode(s), target_vocab.encode(t)) for s, t in data["train"]]
+    model.to(device)
+    ddp = DistributedDataParallel(model) if distributed else model
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    if moments is not None:
+        restore_adam(model, optimizer, moments, start)
+
+    def save(step, elapsed):
+        if rank == 0:
+            meta = {**extra, "trainedSteps": step, "trainingSeconds": round(elapsed, 1)}
+            record = {"step": step, "trainingSeconds": elapsed, "worldSize": world, "options": vars(args)}
+            write_checkpoint(training_dir, training_files(model, optimizer, record, meta))
+            write_checkpoint(model_dir, model_files(model, meta))
+        if distributed:
+            dist.barrier()
+
+    log(f"{world} process(es) on {device}, {len(train)} training pairs, "
+        f"{sum(p.numel() for p in model.parameters())} parameters, steps {start}..{args.steps}")
+    began = time.time()
+    model.train()
+    for step in range(start, args.steps):
+        indices = global_batch(len(train), step, args.batch_size * world, args.seed)
+        mine = [train[i] for i in indices[rank * args.batch_size:(rank + 1) * args.batch_size]]
+        batch, target_input, target_output, target_mask = make_training_batch(model.config, mine)
+        batch = batch.to(device)
+        logits = ddp(batch.source, batch.lengths, batch.mask, target_input.to(device))
+        loss = masked_cross_entropy(logits, target_output.to(device), target_mask.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()  # DDP averages the gradients of all processes here
+        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip_norm)
+        optimizer.step()
+        done = step + 1
+        if done % 20 == 0 or done == args.steps:
+            log(f"step {done}: loss {loss.item():.4f} (rank 0's batch), {time.time() - began:.1f} s")
+        if done % args.save_every == 0 or done == args.steps:
+            save(done, seconds + time.time() - began)
+    if rank == 0 and data["dev"]:
+        words = data["dev"][:200]
+        hyps = greedy_decode(model.cpu(), [source_vocab.encode(s) for s, _ in words])
+        right = sum(target_vocab.decode(h["tokens"]) == t for h, (_, t) in zip(hyps, words))
+        log(f"dev exact match on {len(words)} pairs: {right / len(words):.3f}")
+    if distributed:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
