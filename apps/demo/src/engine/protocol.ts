@@ -1,4 +1,6 @@
 import type { GateTraceValues, Translation } from '@gated/models';
+import type { BriefAnswer } from './explain';
+import type { Explanation } from './explanation';
 
 /** `auto`: WebGL on a hardware GPU, else wasm (threaded SIMD when the page is cross-origin isolated). */
 export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
@@ -17,8 +19,11 @@ export interface BackendInfo {
   reason: string;
 }
 
-/** The models the attention section can ask: shipped (`dates`, `g2p`) or trained in the page. */
-export type TranslatorName = 'dates' | 'g2p' | 'yours';
+/**
+ * The models the page can ask: shipped (`dates`, `g2p`, and `dates-plain`, the dates model
+ * without attention) or trained in the page (`yours`).
+ */
+export type TranslatorName = 'dates' | 'dates-plain' | 'g2p' | 'yours';
 
 /** Training jobs the worker runs; each streams `JobEvent`s until it finishes or is stopped. */
 export type JobSpec =
@@ -62,6 +67,17 @@ export type JobEvent =
 export type Request =
   | { id: number; kind: 'init'; backend: BackendPreference }
   | { id: number; kind: 'translate'; model: TranslatorName; text: string }
+  | {
+      id: number;
+      kind: 'explain';
+      model: TranslatorName;
+      text: string;
+      /** Target ids forced at the first steps ("what if"). */
+      prefix: number[];
+      /** 1–8. */
+      beamSize: number;
+    }
+  | { id: number; kind: 'compare-attention'; text: string }
   | { id: number; kind: 'gates'; text: string }
   | { id: number; kind: 'gradient-norms'; length: number }
   | { id: number; kind: 'count-parameters'; inputSize: number; hiddenSize: number }
@@ -99,6 +115,8 @@ export interface JobResult {
 export interface Results {
   init: BackendInfo;
   translate: Translation;
+  explain: Explanation;
+  'compare-attention': { reference?: string; with: BriefAnswer; without: BriefAnswer };
   gates: GateView;
   'gradient-norms': GradientNorms;
   'count-parameters': ParameterCounts;

@@ -5,6 +5,7 @@
  */
 import { TextModel } from '@gated/models';
 import { initBackend } from './backend';
+import { compareAnswers, explainText } from './explain';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { bottleneckJob, compareJob, datesJob } from './jobs';
 import { fetchModelFiles } from './model-files';
@@ -46,6 +47,15 @@ async function handle(request: Request): Promise<unknown> {
   switch (request.kind) {
     case 'translate':
       return (await translator(request.model)).translate(request.text);
+    case 'explain':
+      return explainText(await translator(request.model), request);
+    case 'compare-attention': {
+      const [withAttention, without] = await Promise.all([
+        translator('dates'),
+        translator('dates-plain'),
+      ]);
+      return compareAnswers(withAttention, without, request.text);
+    }
     case 'gates':
       recall ??= RecallGates.fetch(new URL('recall/', modelsUrl).href);
       return (await recall).view(request.text);

@@ -1,27 +1,56 @@
-import type { Translation } from '@gated/models';
+import { displayLabel } from '@gated/viz';
 import { useEffect, useState } from 'preact/hooks';
+import { AttentionStep } from '../components/attention-step';
+import { BeamTree, NBestList } from '../components/beam-tree';
 import { SERIES_COLORS } from '../components/colors';
 import { Heatmap } from '../components/heatmap';
 import { LineChart } from '../components/line-chart';
 import type { Engine } from '../engine/client';
+import { dateFormatExamples, TRAINED_YEARS } from '../engine/date-checks';
+import type { Explanation } from '../engine/explanation';
 import type { JobEvent, TranslatorName } from '../engine/protocol';
 import { describeStatus, useJob } from '../use-job';
 
-const MODELS: Array<{ name: TranslatorName; label: string; example: string }> = [
+type Choice = Exclude<TranslatorName, 'dates-plain'>;
+
+const MODELS: Array<{ name: Choice; label: string; example: string }> = [
   { name: 'dates', label: 'Dates → ISO (pretrained)', example: 'June 5, 2026' },
-  { name: 'g2p', label: 'English word → phonemes (pretrained)', example: 'attention' },
-  { name: 'yours', label: 'Dates → ISO (trained in this page)', example: '5 June 2026' },
+  {
+    name: 'g2p',
+    label: 'English word → phonemes (pretrained)',
+    example: 'attention',
+  },
+  {
+    name: 'yours',
+    label: 'Dates → ISO (trained in this page)',
+    example: '5 June 2026',
+  },
 ];
 
-/** Section 4: a pretrained attention model answers as you type and shows where it looked. */
+/** A beam size typed in the box: an integer from 1 to 8, or why not. */
+function parseBeamSize(typed: string): number | string {
+  const n = Number(typed);
+  return Number.isInteger(n) && n >= 1 && n <= 8
+    ? n
+    : `Beam size must be a whole number from 1 to 8, got “${typed}”.`;
+}
+
+/**
+ * Section 4: a pretrained attention model answers as you type; step through its decoder (scores,
+ * weights, context, next-token candidates), watch beam search, and ask "what if".
+ */
 export function AttentionSection({ engine }: { engine: Engine }) {
-  const [model, setModel] = useState<TranslatorName>('dates');
+  const [model, setModel] = useState<Choice>('dates');
   const [text, setText] = useState(MODELS[0]!.example);
-  const [answer, setAnswer] = useState<Translation | null>(null);
+  const [prefix, setPrefix] = useState<number[]>([]);
+  const [step, setStep] = useState(0);
+  const [beamText, setBeamText] = useState('3');
+  const [answer, setAnswer] = useState<Explanation | null>(null);
   const [error, setError] = useState('');
   const [trained, setTrained] = useState(0);
   const [loss, setLoss] = useState<Array<[number, number]>>([]);
   const [exact, setExact] = useState<Array<[number, number]>>([]);
+  const beamSize = parseBeamSize(beamText);
 
   useEffect(() => {
     let current = true;
@@ -30,15 +59,21 @@ export function AttentionSection({ engine }: { engine: Engine }) {
       setError('');
       return;
     }
+    if (typeof beamSize === 'string') {
+      setError(beamSize);
+      return;
+    }
     const timer = setTimeout(() => {
-      engine.request({ kind: 'translate', model, text }).result.then(
+      engine.request({ kind: 'explain', model, text, prefix, beamSize }).result.then(
         (value) => {
           if (!current) return;
           setAnswer(value);
           setError('');
+          setStep((s) => Math.min(s, value.steps.length - 1));
         },
         (e: Error) => {
           if (!current) return;
+          // A refused input clears the old answer: nothing stale stays under the message.
           setAnswer(null);
           setError(e.message);
         },
@@ -48,7 +83,7 @@ export function AttentionSection({ engine }: { engine: Engine }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [engine, model, text, trained]);
+  }, [engine, model, text, prefix, beamSize, trained]);
 
   const job = useJob(engine, (event: JobEvent) => {
     if (event.kind === 'loss') setLoss((l) => [...l, [event.step, event.loss]]);
@@ -61,15 +96,26 @@ export function AttentionSection({ engine }: { engine: Engine }) {
     }
   }, [job.status]);
 
-  const outputLabels = answer ? [...answer.outputTokens, '</s>'] : [];
+  const typeText = (next: string) => {
+    setText(next);
+    setPrefix([]);
+    setStep(0);
+  };
+  const force = (at: number, id: number) => {
+    if (!answer) return;
+    setPrefix([...answer.steps.slice(0, at).map((s) => s.id), id]);
+    setStep(at);
+  };
+  const isDates = model !== 'g2p';
   return (
     <section id="attention" aria-labelledby="attention-title" data-testid="section-attention">
       <h2 id="attention-title">4. Attention</h2>
       <p>
         With attention (Bahdanau et al. 2014) the decoder looks back at every input position at
-        every step. Type a date in any of 24 formats — or pick the pronunciation model and type an
-        English word. Each row of the heatmap is one output token, each column an input character:
-        darker means more attention.
+        every step: c_i = Σ_j α_ij h_j, with α_ij = softmax(score(s_{'{'}i−1{'}'}, h_j)). Type a
+        date in one of the 24 formats below — or pick the pronunciation model and type an English
+        word. Each row of the heatmap is one output token, each column an input character: darker
+        means more attention.
       </p>
       <div class="controls">
         <label for="attention-model">Model</label>
@@ -77,9 +123,13 @@ export function AttentionSection({ engine }: { engine: Engine }) {
           id="attention-model"
           value={model}
           onChange={(e) => {
-            const next = e.currentTarget.value as TranslatorName;
+            const next = e.currentTarget.value as Choice;
+            const untouched = MODELS.some((m) => m.example === text);
             setModel(next);
-            setText(MODELS.find((m) => m.name === next)?.example ?? '');
+            // The typed input stays; only an untouched example is swapped for the new model's.
+            if (untouched || text.trim() === '')
+              typeText(MODELS.find((m) => m.name === next)?.example ?? '');
+            else typeText(text);
           }}
         >
           {MODELS.map((m) => (
@@ -93,35 +143,155 @@ export function AttentionSection({ engine }: { engine: Engine }) {
           id="attention-input"
           data-testid="attention-input"
           value={text}
-          size={32}
-          maxLength={60}
+          size={28}
           spellcheck={false}
           autocomplete="off"
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => typeText(e.currentTarget.value)}
         />
       </div>
-      <p aria-live="polite">
-        Output:{' '}
-        <output data-testid="attention-output" for="attention-input">
-          {answer?.output ?? ''}
-        </output>
-        {answer && <span class="note"> ({answer.milliseconds.toFixed(1)} ms)</span>}
-      </p>
+      {isDates ? (
+        <details data-testid="date-formats">
+          <summary>
+            The 24 formats the date models read, for years {TRAINED_YEARS.first}–
+            {TRAINED_YEARS.last}
+          </summary>
+          <p class="note">
+            Slashes put the month first (US), dots and dashes the day first; two-digit years mean{' '}
+            {TRAINED_YEARS.first}–{TRAINED_YEARS.last}. Anything else is outside what the models
+            were trained on, and the page says so.
+          </p>
+          <ul class="formats">
+            {dateFormatExamples().map((f) => (
+              <li key={f.name}>
+                <code>{f.example}</code> <span class="note">{f.name}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : (
+        <p class="note">
+          Words are read as the dictionary has them: lower case, without surrounding punctuation.
+        </p>
+      )}
+      <div aria-live="polite" data-testid="attention-answer">
+        <p>
+          Output:{' '}
+          <output data-testid="attention-output" for="attention-input">
+            {answer?.output ?? ''}
+          </output>
+          {answer && (
+            <>
+              {' '}
+              <span class="confidence">
+                confidence{' '}
+                <strong data-testid="answer-confidence">
+                  {(100 * answer.confidence).toFixed(1)}%
+                </strong>
+              </span>
+              {answer.valid === false && (
+                <strong class="error" data-testid="answer-invalid">
+                  {' '}
+                  invalid date
+                </strong>
+              )}
+              <span class="note"> ({answer.milliseconds.toFixed(0)} ms with the beam search)</span>
+            </>
+          )}
+        </p>
+        {answer && answer.changes.length > 0 && (
+          <p class="note" data-testid="answer-read">
+            Read as <code>{answer.read}</code>: {answer.changes.join('; ')}.
+          </p>
+        )}
+        {answer && answer.warnings.length > 0 && (
+          <ul class="warnings" data-testid="answer-warnings">
+            {answer.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        )}
+      </div>
       {error && (
         <p role="alert" class="error">
           {error}
         </p>
       )}
-      {answer && answer.attention.length > 0 && (
-        <Heatmap
-          title={`Attention of each output token over the input “${text}”`}
-          columns={answer.sourceTokens}
-          rows={outputLabels}
-          values={answer.attention}
-          domain={[0, 1]}
-          cellSize={24}
-          testId="attention-heatmap"
-        />
+      {answer && (
+        <>
+          <h3>What if? Click an output token</h3>
+          <p class="note">
+            Pick a step, then force one of its other candidates below: the decoder continues from
+            your choice, and the heatmap, steps and confidence follow.
+          </p>
+          <ol class="output-tokens" data-testid="attention-output-tokens">
+            {answer.steps.map((s, i) => (
+              <li key={i}>
+                <button
+                  type="button"
+                  class={`token${i === step ? ' current' : ''}${s.forced ? ' forced' : ''}`}
+                  data-testid="output-token"
+                  data-forced={s.forced}
+                  aria-pressed={i === step}
+                  onClick={() => setStep(i)}
+                >
+                  {displayLabel(s.token)}
+                </button>
+              </li>
+            ))}
+          </ol>
+          {prefix.length > 0 && (
+            <button
+              type="button"
+              data-testid="attention-whatif-reset"
+              onClick={() => typeText(text)}
+            >
+              Back to the model’s own answer
+            </button>
+          )}
+          {answer.steps[0]?.weights && (
+            <Heatmap
+              title={`Attention of each output token over the input “${answer.read}”`}
+              columns={answer.sourceTokens}
+              rows={answer.steps.map((s) => s.token)}
+              values={answer.steps.map((s) => s.weights ?? [])}
+              domain={[0, 1]}
+              cellSize={24}
+              testId="attention-heatmap"
+              legend="attention weight α (row i, column j)"
+              highlightRow={step}
+            />
+          )}
+          <h3>Step through the decoder</h3>
+          <AttentionStep
+            explanation={answer}
+            step={Math.min(step, answer.steps.length - 1)}
+            onStep={setStep}
+            onForce={force}
+            attentionKind={answer.attention}
+          />
+          <h3>Beam search</h3>
+          <p>
+            Greedy decoding keeps one hypothesis; beam search keeps the best few at every length and
+            finishes with the best length-normalised score log P / ((5 + |y|) / 6) (Wu et al. 2016).
+            Blue: kept; green square: finished with &lt;/s&gt;; grey: the best of the pruned. The
+            number under each token is its normalised score.
+          </p>
+          <div class="controls">
+            <label for="beam-size">Beam size (1–8)</label>
+            <input
+              id="beam-size"
+              data-testid="beam-size"
+              type="number"
+              min={1}
+              max={8}
+              value={beamText}
+              onInput={(e) => setBeamText(e.currentTarget.value)}
+            />
+          </div>
+          <BeamTree beam={answer.beam} />
+          <h4>n-best list</h4>
+          <NBestList beam={answer.beam} />
+        </>
       )}
       <h3>Train your own</h3>
       <p>
