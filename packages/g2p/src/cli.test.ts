@@ -9,7 +9,10 @@ const packageDir = join(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'gated-g2p-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the CLI from source, as `gated-g2p ...args`, with `input` on stdin. */
+/**
+ * Runs the CLI from source, as `gated-g2p ...args`, with `input` on stdin. Under tsx the workspace
+ * packages resolve to their dist/, hence this package's turbo.json: test after ^build.
+ */
 function cli(args: string[], input = '') {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: packageDir,
