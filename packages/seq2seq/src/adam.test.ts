@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/leaks';
+import { torchPython } from '../test/torch-python';
 import { Adam, type AdamOptions, AdamW } from './adam';
 
 // The reference: torch.optim.AdamW / Adam over 100 steps of a fixed problem, written by
@@ -150,24 +151,14 @@ describe('AdamW', () => {
   });
 });
 
-// Regenerating the fixture needs torch; the comparison above never does.
-const hasTorch = (() => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasTorch)
-  console.warn(
-    'adam.test.ts: /usr/bin/python3 cannot import torch; skipped checking that scripts/make_adamw_fixture.py still writes fixtures/adamw.json (the fixture comparison ran)',
-  );
+// Regenerating the fixture needs torch (a warning and a skip without it, an error with
+// GATED_TORCH=required); the comparison above never does.
+const python = torchPython();
 
-describe.skipIf(!hasTorch)('the fixture is what the script writes', () => {
+describe.skipIf(!python)('the fixture is what the script writes', () => {
   it('scripts/make_adamw_fixture.py --stdout reproduces fixtures/adamw.json', () => {
     expect(existsSync(script)).toBe(true);
-    const out = execFileSync('/usr/bin/python3', [script, '--stdout'], {
+    const out = execFileSync(python!, [script, '--stdout'], {
       cwd: root,
       env: { ...process.env, OMP_NUM_THREADS: '1' },
       encoding: 'utf8',
