@@ -32,8 +32,10 @@ export interface G2POptions extends FormatOptions {
    * fastest; raised to `nBest` when that is larger.
    */
   beamSize?: number;
-  /** Words decoded together by one batched search, in [1, 4096]. Default 256: larger batches share
-   * each step's fixed cost among more words, and past a few hundred the gain is gone. */
+  /**
+   * Words decoded together by one batched search, in [1, 4096]. Default 256: larger batches share
+   * each step's fixed cost among more words, and past a few hundred the gain is gone.
+   */
   batchSize?: number;
 }
 
