@@ -18,6 +18,7 @@ import {
  */
 export type BleuSmoothing = 'exp' | 'floor' | 'add-k' | 'none';
 
+/** How `corpusBleu` and `sentenceBleu` tokenize, smooth and average; each default is sacreBLEU's. */
 export interface BleuOptions {
   /** Default `'13a'`, sacreBLEU's default and the WMT standard (see `BleuTokenizer`). */
   tokenize?: BleuTokenizer;
@@ -49,6 +50,7 @@ export interface BleuStatistics {
   totals: number[];
 }
 
+/** A BLEU score with the statistics and precisions it came from (what sacreBLEU prints). */
 export interface BleuScore extends BleuStatistics {
   /** BLEU in [0, 100], as sacreBLEU reports it. */
   score: number;

@@ -30,6 +30,7 @@ export interface ChrfOptions {
   epsSmoothing?: boolean;
 }
 
+/** A chrF score and the settings that name it. */
 export interface ChrfScore {
   /** In [0, 100]. */
   score: number;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { nonFiniteNames } from './finite';
 import { checkNumber, checkOptionKeys } from './option-checks';
 
+/** Adam's hyper-parameters (the learning rate is given per update, to `apply`). */
 export interface AdamOptions {
   /** Default 0.9 (Kingma & Ba 2015). */
   beta1?: number;
@@ -158,6 +159,7 @@ export class Adam {
     this.step = step;
   }
 
+  /** Frees the moments (m and v of every parameter); call it when training is done. */
   dispose(): void {
     for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
     this.moments.clear();
