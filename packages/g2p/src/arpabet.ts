@@ -50,6 +50,7 @@ export const ARPABET_CONSONANTS = [
   'ZH',
 ] as const;
 
+/** A vowel's stress digit: 0 unstressed, 1 primary, 2 secondary. */
 export type Stress = 0 | 1 | 2;
 
 /** One ARPAbet symbol read apart: `OW1` → `{ base: 'OW', stress: 1 }`, `L` → `{ base: 'L' }`. */
@@ -62,6 +63,7 @@ export interface Phoneme {
 const VOWELS: ReadonlySet<string> = new Set(ARPABET_VOWELS);
 const PHONEMES: ReadonlySet<string> = new Set([...ARPABET_VOWELS, ...ARPABET_CONSONANTS]);
 
+/** Whether `base` (a phoneme without its digit: `OW`, not `OW1`) is one of the 15 vowels. */
 export function isVowel(base: string): boolean {
   return VOWELS.has(base);
 }

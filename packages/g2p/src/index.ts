@@ -24,7 +24,7 @@ export {
   readModelFile,
   readModelFolder,
 } from './model-files';
-export type { FormatOptions, G2POptions } from './options';
+export type { FormatOptions, G2POptions, ResolvedOptions } from './options';
 export {
   createG2P,
   G2P,

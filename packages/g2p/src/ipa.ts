@@ -76,9 +76,12 @@ export const ARPABET_TO_IPA: Readonly<Record<string, string>> = {
 /** The unstressed (0, or no digit) values of the two vowels whose quality follows stress. */
 export const UNSTRESSED_IPA: Readonly<Record<string, string>> = { AH: 'ə', ER: 'ɚ' };
 
+/** IPA's primary stress mark (U+02C8), written for ARPAbet's 1. */
 export const PRIMARY_STRESS = 'ˈ';
+/** IPA's secondary stress mark (U+02CC), written for ARPAbet's 2. */
 export const SECONDARY_STRESS = 'ˌ';
 
+/** How `arpabetToIpa` writes stress. */
 export interface IpaOptions {
   /** Write `ˈ` and `ˌ` before stressed vowels. Default `true`; the vowel qualities stay either way. */
   stress?: boolean;

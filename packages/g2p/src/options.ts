@@ -13,6 +13,7 @@ export interface FormatOptions {
   nBest?: number;
 }
 
+/** What `createG2P` takes: the format options, and where words and the model come from. */
 export interface G2POptions extends FormatOptions {
   /**
    * Look words up in CMUdict before asking the model. Default `true`: the dictionary is right
@@ -39,7 +40,7 @@ export interface G2POptions extends FormatOptions {
   batchSize?: number;
 }
 
-/** Every option with its value: what a pronouncer runs with. */
+/** Every option of `G2POptions` with its value: what a pronouncer runs with (`g2p.options`). */
 export interface ResolvedOptions {
   alphabet: 'arpabet' | 'ipa';
   stress: boolean;

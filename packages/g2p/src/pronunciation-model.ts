@@ -21,6 +21,7 @@ export interface Alternative {
   probability: number;
 }
 
+/** How `PronunciationModel.decode` searches. */
 export interface DecodeOptions {
   /** Hypotheses kept per word at each step; 1 is greedy decoding. */
   beamSize: number;
@@ -41,6 +42,11 @@ interface G2PModelExtra {
 
 const specials: ReadonlySet<string> = new Set(SPECIAL_TOKENS);
 
+/**
+ * The model alone, without the lexicon or the tokeniser: lower-case spellings in, ARPAbet
+ * alternatives with their probabilities out. `createG2P` wraps it; use it directly to decode
+ * your own checkpoint. Owns its weights: `dispose()` frees them.
+ */
 export class PronunciationModel {
   /** The characters the model reads (lower case letters and `'` for the shipped one). */
   readonly alphabet: ReadonlySet<string>;
@@ -73,6 +79,7 @@ export class PronunciationModel {
     }
   }
 
+  /** How many weights the model has (1,068,715 for the shipped one). */
   get parameters(): number {
     return this.model.numParameters();
   }
@@ -115,6 +122,7 @@ export class PronunciationModel {
     return results;
   }
 
+  /** Frees the model's weights. */
   dispose(): void {
     this.model.dispose();
   }

@@ -48,8 +48,8 @@ function shownOutput(index: number): string[] {
 const text = (words: unknown) => (words as WordPronunciation[]).map((w) => w.pronunciation);
 
 describe('README', () => {
-  it('has the five snippets this test runs', () => {
-    expect(snippets).toHaveLength(5);
+  it('has the six snippets this test runs', () => {
+    expect(snippets).toHaveLength(6);
   });
 
   it('"Pronounce text" prints what it says', async () => {
@@ -85,6 +85,29 @@ describe('README', () => {
     const { values } = await runSnippet(4, ['phonemes']);
     expect(values.phonemes).toEqual(['Z IY B R AH', 'K W IH K S AA T IH K', 'G EY T IH D N AH S']);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('"In a page": the model is fetched from the folder named, relative to the page', async () => {
+    const { values } = await runSnippet(5, ['g2p']);
+    const g2p = values.g2p as G2P;
+    const fetched: string[] = [];
+    vi.stubGlobal('location', { href: 'https://example.test/app/index.html' });
+    vi.stubGlobal('fetch', async (url: URL) => {
+      fetched.push(url.href);
+      const file = join(packageDir, 'model', url.pathname.split('/').at(-1)!);
+      return new Response(readFileSync(file));
+    });
+    try {
+      expect(fetched).toEqual([]); // nothing before the first need
+      expect((await g2p.load()).parameters).toBeGreaterThan(0);
+      expect(fetched).toEqual([
+        'https://example.test/models/g2p/config.json',
+        'https://example.test/models/g2p/weights.safetensors',
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+      g2p.dispose();
+    }
   });
 
   it('"The CLI" prints what it shows', () => {
