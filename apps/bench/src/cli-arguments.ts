@@ -8,7 +8,7 @@ suites:
   speed                          recurrent layers against tf.layers, PyTorch, onnxruntime, brain.js
   speed-browser                  the same in headless Chromium: gated, tf.layers, onnxruntime-web
   claims [--only CLAIM,…]        the seed's claims, measured
-  train-demo-models [--only recall|dates|g2p]
+  train-demo-models [--only recall|dates|dates-plain|g2p]
                                  trains the demo's models
   g2p [--time-budget MIN] [--only train|report] [--model DIR]
                                  trains (or resumes) the stress-keeping G2P model, then

@@ -69,8 +69,10 @@ export async function runSuite(args: Arguments): Promise<string[]> {
   }
   if (args.suite === 'train-demo-models') {
     const only = args.only as ModelRunOptions['only'];
-    if (only !== undefined && only !== 'dates' && only !== 'g2p' && only !== 'recall')
-      throw new UsageError(`--only must be recall, dates or g2p for ${args.suite}, got ${only}`);
+    if (only !== undefined && !['dates', 'dates-plain', 'g2p', 'recall'].includes(only))
+      throw new UsageError(
+        `--only must be recall, dates, dates-plain or g2p for ${args.suite}, got ${only}`,
+      );
     const options = {
       quick: args.quick,
       out: args.out,

@@ -23,6 +23,15 @@ export function datesTask(quick: boolean): TextTask {
   };
 }
 
+/**
+ * `datesRecipe` without attention: the decoder sees the source only through the encoder's final
+ * state. The demo answers the same typed date with both models, to show the bottleneck.
+ */
+export function datesPlainRecipe(quick: boolean): Recipe {
+  const recipe = datesRecipe(quick);
+  return { ...recipe, config: { ...recipe.config, attention: 'none' } };
+}
+
 /** CMUdict grapheme-to-phoneme with the split of @gated/datasets (stress stripped by default). */
 export function g2pTask(
   dictionary: Record<string, string>,

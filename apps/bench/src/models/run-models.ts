@@ -5,6 +5,7 @@ import type { TrainingEvent } from '@gated/seq2seq';
 import { describeMachine, type MachineDescription } from '../machine';
 import { medianDecodeMs } from '../speed/decode-latency';
 import {
+  datesPlainRecipe,
   datesRecipe,
   datesTask,
   G2P_TOTAL_STEPS,
@@ -19,7 +20,7 @@ import { type TextTask, trainTextModel } from './train-text-model';
 export interface ModelRunOptions {
   quick: boolean;
   out: string;
-  only?: 'dates' | 'g2p' | 'recall';
+  only?: 'dates' | 'dates-plain' | 'g2p' | 'recall';
   timeBudgetMinutes?: number;
 }
 
@@ -112,7 +113,10 @@ async function loadDictionary(): Promise<Record<string, string>> {
   return (await import('cmu-pronouncing-dictionary')).dictionary;
 }
 
-/** `train-demo-models`: the recall LSTM, the dates model and the G2P model the demo ships. */
+/**
+ * `train-demo-models`: the recall LSTM, the dates model (and `dates-plain`, its twin without
+ * attention) and the G2P model the demo ships.
+ */
 export async function runTrainDemoModels(options: ModelRunOptions): Promise<ModelResults> {
   const models: ModelResults['models'] = [];
   const wanted = (task: NonNullable<ModelRunOptions['only']>) =>
@@ -134,6 +138,15 @@ export async function runTrainDemoModels(options: ModelRunOptions): Promise<Mode
   if (wanted('dates'))
     models.push(
       await trainAndScore(datesTask(options.quick), datesRecipe(options.quick), options, 1),
+    );
+  if (wanted('dates-plain'))
+    models.push(
+      await trainAndScore(
+        { ...datesTask(options.quick), name: 'dates-plain' },
+        datesPlainRecipe(options.quick),
+        options,
+        1,
+      ),
     );
   if (wanted('g2p'))
     models.push(

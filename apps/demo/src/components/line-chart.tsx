@@ -16,6 +16,8 @@ export interface LineChartProps {
   width?: number;
   height?: number;
   testId?: string;
+  /** A dashed horizontal line to read the series against, e.g. chance accuracy. */
+  reference?: { y: number; label: string };
 }
 
 const MARGIN = { left: 56, right: 12, top: 12, bottom: 40 };
@@ -113,6 +115,28 @@ export function LineChart(props: LineChartProps) {
         >
           {props.yLabel}
         </text>
+        {props.reference && (
+          <g
+            class="reference-line"
+            data-testid={props.testId ? `${props.testId}-reference` : undefined}
+            data-y={props.reference.y}
+          >
+            <line
+              x1={MARGIN.left}
+              x2={MARGIN.left + plotW}
+              y1={sy(transformY(props.reference.y))}
+              y2={sy(transformY(props.reference.y))}
+            />
+            <text
+              x={MARGIN.left + plotW - 4}
+              y={sy(transformY(props.reference.y)) - 4}
+              text-anchor="end"
+              class="tick"
+            >
+              {props.reference.label}
+            </text>
+          </g>
+        )}
         {visible.map((s) => (
           <polyline
             key={s.name}

@@ -61,7 +61,7 @@ describe('analysis for the LSTM and GRU sections', () => {
     const before = tf.memory().numTensors;
     const events: JobEvent[] = [];
     const result = await bottleneckJob(
-      { kind: 'bottleneck', reverseSource: true, steps: 3 },
+      { kind: 'bottleneck', reverseSource: true, attention: false, steps: 3 },
       (event) => events.push(event),
       new AbortController().signal,
     );
@@ -72,6 +72,24 @@ describe('analysis for the LSTM and GRU sections', () => {
     if (report?.kind !== 'exact-by-length') throw new Error('no exact-match report');
     // Three steps cannot teach a copy: every length's 16 test sequences come out wrong.
     expect(report.exactMatch).toEqual(Array(12).fill(0));
+    // One example per length, the source written as its symbols.
+    expect(report.examples).toHaveLength(12);
+    expect(report.examples[0]!.source.split(' ')).toHaveLength(3);
+    expect(report.examples[11]!.source.split(' ')).toHaveLength(14);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains the bottleneck task with attention too, leaving no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const events: JobEvent[] = [];
+    await bottleneckJob(
+      { kind: 'bottleneck', reverseSource: false, attention: true, steps: 2 },
+      (event) => events.push(event),
+      new AbortController().signal,
+    );
+    const losses = events.filter((e) => e.kind === 'loss');
+    expect(losses).toHaveLength(2);
+    expect(events.some((e) => e.kind === 'exact-by-length')).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -12,7 +12,9 @@ describe('reading typed input as the models were trained', () => {
     expect(readWord('ZEBRA', known).changes).toEqual([
       'lower-cased (the dictionary is lower case)',
     ]);
-    expect(readWord('“zebra,”', known).changes).toEqual(['removed the surrounding punctuation “ , ”']);
+    expect(readWord('“zebra,”', known).changes).toEqual([
+      'removed the surrounding punctuation “ , ”',
+    ]);
   });
 
   it('keeps inner apostrophes and hyphens, and names what the model cannot read', () => {

@@ -20,8 +20,7 @@ export function readWord(typed: string, known: (character: string) => boolean): 
   const core = trimmed.slice(lead.length).replace(/[\p{P}\p{S}\s]+$/u, '');
   const trail = trimmed.slice(lead.length + core.length);
   const removed = [...new Set([...lead, ...trail].filter((c) => !/\s/.test(c)))];
-  if (removed.length > 0)
-    changes.push(`removed the surrounding punctuation ${removed.join(' ')}`);
+  if (removed.length > 0) changes.push(`removed the surrounding punctuation ${removed.join(' ')}`);
   const lower = core.toLowerCase();
   if (lower !== core) changes.push('lower-cased (the dictionary is lower case)');
   return { text: lower, changes, unreadable: unreadableCharacters(lower, known) };

@@ -104,9 +104,10 @@ export async function compareJob(
 export const BOTTLENECK_LENGTHS = Array.from({ length: 12 }, (_, i) => i + 3);
 
 /**
- * The bottleneck (Cho et al. 2014; Bahdanau et al. 2014, Fig. 2): a GRU encoder-decoder without
- * attention learns to copy sequences of 3–14 symbols; exact match per length shows the fixed
- * vector filling up. `reverseSource` feeds the source backwards (Sutskever et al. 2014).
+ * The bottleneck (Cho et al. 2014; Bahdanau et al. 2014, Fig. 2): a GRU encoder-decoder learns to
+ * copy sequences of 3–14 symbols; without attention, exact match per length shows the fixed
+ * vector filling up, with attention (`attention: true`) it stays up. `reverseSource` feeds the
+ * source backwards (Sutskever et al. 2014). Each report carries one example copy per length.
  */
 export async function bottleneckJob(
   spec: Extract<JobSpec, { kind: 'bottleneck' }>,
@@ -139,28 +140,39 @@ export async function bottleneckJob(
     embeddingSize: 16,
     hiddenSize: 64,
     bidirectional: false,
-    attention: 'none',
+    attention: spec.attention ? 'bahdanau' : 'none',
     reverseSource: spec.reverseSource,
     seed: 1,
   });
   const trainer = new Trainer(model, { batchSize: 32, learningRate: 3e-3, seed: 1 });
-  const exactByLength = () =>
-    testByLength.map((examples) => {
-      const hypotheses = greedyDecode(
+  const show = (ids: readonly number[]) => vocab.decode(ids).join(' ');
+  const report = (step: number): JobEvent => {
+    const decoded = testByLength.map((examples) =>
+      greedyDecode(
         model,
         examples.map((e) => e.source),
-      );
-      return exactMatch(
-        hypotheses.map((h, i) => ({ prediction: h.tokens, references: [examples[i]!.target] })),
-      );
-    });
-  try {
-    return await fitJob(trainer, train.map(encode), spec.steps, signal, emit, (step) => ({
+      ),
+    );
+    return {
       kind: 'exact-by-length',
       step,
       lengths,
-      exactMatch: exactByLength(),
-    }));
+      exactMatch: decoded.map((hypotheses, l) =>
+        exactMatch(
+          hypotheses.map((h, i) => ({
+            prediction: h.tokens,
+            references: [testByLength[l]![i]!.target],
+          })),
+        ),
+      ),
+      examples: decoded.map((hypotheses, l) => ({
+        source: show(testByLength[l]![0]!.source),
+        output: show(hypotheses[0]!.tokens),
+      })),
+    };
+  };
+  try {
+    return await fitJob(trainer, train.map(encode), spec.steps, signal, emit, report);
   } finally {
     trainer.dispose();
     model.dispose();

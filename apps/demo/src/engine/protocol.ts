@@ -37,7 +37,13 @@ export type JobSpec =
       distance: number;
       steps: number;
     }
-  | { kind: 'bottleneck'; reverseSource: boolean; steps: number }
+  | {
+      kind: 'bottleneck';
+      reverseSource: boolean;
+      /** Bahdanau attention on the decoder; without it the decoder sees one fixed vector. */
+      attention: boolean;
+      steps: number;
+    }
   | { kind: 'dates'; steps: number };
 
 export type JobEvent =
@@ -60,6 +66,8 @@ export type JobEvent =
       lengths: number[];
       /** Share of exact copies per length, 0–1. */
       exactMatch: number[];
+      /** One held-out example per length: the input and the model's copy, symbols joined by spaces. */
+      examples: Array<{ source: string; output: string }>;
     }
   | { kind: 'evaluation'; step: number; exactMatch: number };
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { AttentionCompare } from '../components/attention-compare';
 import { OKABE_ITO } from '../components/colors';
 import { LineChart, type LineSeries } from '../components/line-chart';
 import type { Engine } from '../engine/client';
@@ -10,6 +11,7 @@ interface Run {
   loss: Array<[number, number]>;
   exact: Array<[number, number]>;
   step: number;
+  examples: Array<{ length: number; source: string; output: string }>;
 }
 
 /** Section 3: a Seq2Seq without attention copying sequences; exact match falls with length. */
@@ -26,17 +28,19 @@ export function BottleneckSection({ engine }: { engine: Engine }) {
       if (event.kind === 'loss') next.loss = [...current.loss, [event.step, event.loss]];
       if (event.kind === 'exact-by-length') {
         next.exact = event.lengths.map((length, i) => [length, event.exactMatch[i] ?? 0]);
+        next.examples = event.lengths.map((length, i) => ({ length, ...event.examples[i]! }));
         next.step = event.step;
       }
       return [...all.slice(0, -1), next];
     });
   });
 
-  const start = () => {
-    const name = `${reverseSource ? 'reversed source' : 'source in order'}, run ${runs.length + 1}`;
-    setRuns((all) => [...all.slice(-3), { name, loss: [], exact: [], step: 0 }]);
-    job.start({ kind: 'bottleneck', reverseSource, steps });
+  const start = (attention: boolean) => {
+    const name = `${attention ? 'with' : 'without'} attention, ${reverseSource ? 'reversed source' : 'source in order'} (run ${runs.length + 1})`;
+    setRuns((all) => [...all.slice(-3), { name, loss: [], exact: [], step: 0, examples: [] }]);
+    job.start({ kind: 'bottleneck', reverseSource, attention, steps });
   };
+  const shown = runs.filter((run) => run.examples.length > 0);
 
   const series = (pick: (run: Run) => Array<[number, number]>): LineSeries[] =>
     runs.map((run, i) => ({
@@ -47,12 +51,21 @@ export function BottleneckSection({ engine }: { engine: Engine }) {
   return (
     <section id="bottleneck" aria-labelledby="bottleneck-title" data-testid="section-bottleneck">
       <h2 id="bottleneck-title">3. Seq2Seq — the bottleneck</h2>
+      <h3>The same input, with and without attention</h3>
+      <p>
+        Two pretrained date models of the same recipe (a bidirectional GRU of 96): one decodes with
+        attention, the other from the encoder’s final state alone — the whole date squeezed into one
+        vector. Type a date; green characters are right, red wrong.
+      </p>
+      <AttentionCompare engine={engine} />
+      <h3>Train both: copying sequences of growing length</h3>
       <p>
         An encoder reads the whole input into one fixed-size vector (a GRU state of 64 numbers); the
         decoder must write the output from that vector alone. Train it to copy sequences of 3 to 14
         symbols and watch exact match fall as the input grows (Cho et al. 2014). Reversing the
         source puts the first words the decoder needs next to where it starts (Sutskever et al.
-        2014): try both.
+        2014): try both. Then train the same model with attention, which reads every input position
+        at every step: its exact match stays up at every length.
       </p>
       <div class="controls">
         <input
@@ -79,8 +92,21 @@ export function BottleneckSection({ engine }: { engine: Engine }) {
             }}
           />
         </span>
-        <button type="button" data-testid="bottleneck-train" disabled={job.running} onClick={start}>
+        <button
+          type="button"
+          data-testid="bottleneck-train"
+          disabled={job.running}
+          onClick={() => start(false)}
+        >
           Train without attention
+        </button>
+        <button
+          type="button"
+          data-testid="bottleneck-train-attention"
+          disabled={job.running}
+          onClick={() => start(true)}
+        >
+          Train with attention
         </button>
         <button type="button" disabled={!job.running} onClick={job.stop}>
           Stop
@@ -105,8 +131,45 @@ export function BottleneckSection({ engine }: { engine: Engine }) {
           series={series((run) => run.loss)}
         />
       </div>
+      {shown.length > 0 && (
+        <div class="scroll-x">
+          <table class="counts examples" data-testid="bottleneck-examples">
+            <caption>One held-out copy per length, at each run's latest report</caption>
+            <thead>
+              <tr>
+                <th scope="col">length</th>
+                <th scope="col">input</th>
+                {shown.map((run) => (
+                  <th scope="col" key={run.name}>
+                    {run.name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {shown[0]!.examples.map((example, i) => (
+                <tr key={example.length}>
+                  <td>{example.length}</td>
+                  <td>
+                    <code>{example.source}</code>
+                  </td>
+                  {shown.map((run) => {
+                    const copy = run.examples[i];
+                    const right = copy?.output === example.source;
+                    return (
+                      <td key={run.name} class={right ? 'char-right' : 'char-wrong'}>
+                        <code>{copy?.output || '(empty)'}</code> {right ? '✓' : '✗'}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <p class="note">
-        Exact match is measured on 16 held-out sequences per length every 50 steps. The bench’s
+        Exact match is measured on 16 held-out sequences per length every 50 steps. The bench’s{' '}
         <code>claims</code> suite runs the full experiment, with attention for comparison.
       </p>
     </section>

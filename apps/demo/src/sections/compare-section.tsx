@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { SERIES_COLORS } from '../components/colors';
 import { LineChart } from '../components/line-chart';
+import { NumberField } from '../components/number-field';
 import type { Engine } from '../engine/client';
 import type { JobEvent, ParameterCounts } from '../engine/protocol';
 import { describeStatus, useJob } from '../use-job';
@@ -25,34 +26,6 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function NumberField(props: {
-  id: string;
-  label: string;
-  value: number;
-  min: number;
-  max: number;
-  onChange: (value: number) => void;
-}) {
-  return (
-    <span class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        data-testid={props.id}
-        type="number"
-        min={props.min}
-        max={props.max}
-        value={props.value}
-        onInput={(e) => {
-          const value = Number(e.currentTarget.value);
-          if (Number.isInteger(value) && value >= props.min && value <= props.max)
-            props.onChange(value);
-        }}
-      />
-    </span>
-  );
-}
-
 /** Section 2: parameter counts from real layers, and GRU vs LSTM trained side by side. */
 export function CompareSection({ engine }: { engine: Engine }) {
   const [inputSize, setInputSize] = useState(16);
@@ -60,6 +33,9 @@ export function CompareSection({ engine }: { engine: Engine }) {
   const [distance, setDistance] = useState(10);
   const [steps, setSteps] = useState(400);
   const [counts, setCounts] = useState<ParameterCounts | null>(null);
+  const [invalid, setInvalid] = useState<Record<string, boolean>>({});
+  const validity = (id: string) => (ok: boolean) => setInvalid((v) => ({ ...v, [id]: !ok }));
+  const anyInvalid = Object.values(invalid).some(Boolean);
   const [curves, setCurves] = useState<Curves>(empty);
 
   useEffect(() => {
@@ -106,6 +82,8 @@ export function CompareSection({ engine }: { engine: Engine }) {
       <div class="controls">
         <NumberField
           id="input-size"
+          disabled={job.running}
+          onValidity={validity('input-size')}
           label="Input size"
           value={inputSize}
           min={1}
@@ -114,6 +92,8 @@ export function CompareSection({ engine }: { engine: Engine }) {
         />
         <NumberField
           id="hidden-size"
+          disabled={job.running}
+          onValidity={validity('hidden-size')}
           label="Hidden size"
           value={hiddenSize}
           min={1}
@@ -157,6 +137,8 @@ export function CompareSection({ engine }: { engine: Engine }) {
       <div class="controls">
         <NumberField
           id="compare-distance"
+          disabled={job.running}
+          onValidity={validity('compare-distance')}
           label="Distance"
           value={distance}
           min={1}
@@ -165,6 +147,8 @@ export function CompareSection({ engine }: { engine: Engine }) {
         />
         <NumberField
           id="compare-steps"
+          disabled={job.running}
+          onValidity={validity('compare-steps')}
           label="Steps"
           value={steps}
           min={1}
@@ -174,7 +158,7 @@ export function CompareSection({ engine }: { engine: Engine }) {
         <button
           type="button"
           data-testid="compare-train"
-          disabled={job.running}
+          disabled={job.running || anyInvalid}
           onClick={() => {
             setCurves(empty());
             job.start({ kind: 'compare', inputSize, hiddenSize, distance, steps });
@@ -205,6 +189,8 @@ export function CompareSection({ engine }: { engine: Engine }) {
           xLabel="step"
           yLabel="accuracy"
           yDomain={[0, 1]}
+          testId="compare-accuracy"
+          reference={{ y: 0.25, label: 'chance (1 of 4 keys)' }}
           series={[
             { name: 'LSTM', color: SERIES_COLORS.lstm, points: curves.accuracy.lstm },
             { name: 'GRU', color: SERIES_COLORS.gru, points: curves.accuracy.gru },

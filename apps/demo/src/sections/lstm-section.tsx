@@ -37,7 +37,12 @@ export function LstmSection({ engine }: { engine: Engine }) {
           setView(value);
           setError('');
         },
-        (e: Error) => current && setError(e.message),
+        (e: Error) => {
+          if (!current) return;
+          // A refused sequence clears the old answer and heatmaps: nothing stale under the error.
+          setView(null);
+          setError(e.message);
+        },
       );
     }, 120);
     return () => {
@@ -108,6 +113,11 @@ export function LstmSection({ engine }: { engine: Engine }) {
                     domain={gate.palette === 'sequential' ? [0, 1] : undefined}
                     cellSize={14}
                     testId={`gate-${gate.name}`}
+                    legend={
+                      gate.palette === 'sequential'
+                        ? 'gate value (0 = closed, 1 = open)'
+                        : 'cell state value (blue < 0 < orange)'
+                    }
                   />
                 </div>
               );
