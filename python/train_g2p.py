@@ -91,6 +91,13 @@ def main(argv):
         model, moments, record, extra = load_training(read_checkpoint(training_dir))
         start, seconds = record["step"], record.get("trainingSeconds", 0.0)
         log(f"resumed at step {start} from {training_dir}")
+        saved = record.get("options", {})
+        for key in ("cell", "attention", "embedding_size", "hidden_size", "batch_size", "seed"):
+            if key in saved and saved[key] != getattr(args, key):
+                log(f"note: --{key.replace('_', '-')} {getattr(args, key)} ignored; the run continues with {saved[key]}")
+                setattr(args, key, saved[key])
+        if record.get("worldSize", world) != world:
+            log(f"note: saved with {record['worldSize']} processes, resumed with {world}: the data order changes")
     else:
         source_vocab = Vocab.build(s for s, _ in data["train"])
         target_vocab = Vocab.build(t for _, t in data["train"])
@@ -106,6 +113,9 @@ def main(argv):
                  "sourceVocab": source_vocab.to_json(), "targetVocab": target_vocab.to_json()}
     source_vocab, target_vocab = Vocab.from_json(extra["sourceVocab"]), Vocab.from_json(extra["targetVocab"])
     train = [(source_vocab.encode(s), target_vocab.encode(t)) for s, t in data["train"]]
+    if len(train) < args.batch_size * world:
+        raise SystemExit(f"{args.data}: {len(train)} training pairs, fewer than one global batch "
+                         f"({args.batch_size} × {world} processes)")
     model.to(device)
     ddp = DistributedDataParallel(model) if distributed else model
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)

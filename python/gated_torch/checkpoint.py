@@ -141,6 +141,9 @@ def load_training(files, limits=None):
             raise CheckpointError(f"checkpoint: torch-optimizer.safetensors holds '{key}', expected m.<parameter> or v.<parameter>")
         if tuple(value.shape) != shapes[name]:
             raise CheckpointError(f"checkpoint: torch-optimizer.safetensors: '{key}' has shape {list(value.shape)}, the parameter {list(shapes[name])}")
+    unpaired = sorted({k[2:] for k in moments if k.startswith("m.")} ^ {k[2:] for k in moments if k.startswith("v.")})
+    if unpaired:
+        raise CheckpointError(f"checkpoint: torch-optimizer.safetensors has m or v without the other for {', '.join(unpaired)}")
     return model, moments, record, manifest["extra"]
 
 

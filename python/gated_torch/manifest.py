@@ -132,6 +132,10 @@ def _is_count(value, below=None):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0 and (below is None or value < below)
 
 
+def _not_json(constant):
+    raise ValueError(f"{constant} is not JSON")  # Python's json accepts NaN and Infinity; JSON.parse does not
+
+
 def read_manifest(files):
     """Parses `config.json`, checks its checksum and every file it lists (size and CRC-32).
     Returns the manifest dict; raises CheckpointError naming what is wrong."""
@@ -140,8 +144,8 @@ def read_manifest(files):
         found = ", ".join(sorted(files)) or "nothing"
         raise CheckpointError(f"checkpoint: config.json is missing (found: {found})")
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        manifest = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError) as error:
         raise CheckpointError(
             f"checkpoint: config.json is not valid JSON ({error}); the file is corrupted or truncated") from None
     format_name = manifest.get("format") if isinstance(manifest, dict) else None

@@ -8,7 +8,8 @@ import torch
 
 from helpers import GATED_TRAINED
 from gated_torch import (CheckpointError, Seq2Seq, decode_safetensors, encode_safetensors,
-                         load_model, load_weights, model_files, read_checkpoint)
+                         load_model, load_training, load_weights, model_files, read_checkpoint,
+                         training_files)
 from gated_torch.manifest import encode_manifest
 
 CONFIG = {"sourceVocabSize": 9, "targetVocabSize": 11, "bosId": 1, "eosId": 2, "padId": 0,
@@ -105,6 +106,22 @@ class LoaderTest(unittest.TestCase):
         v1 = self.files["config.json"].replace(b'"formatVersion": 2', b'"formatVersion": 1')
         self.refused({**self.files, "config.json": v1}, "format version 1 is not supported")
         self.refused({**self.files, "config.json": b"{"}, "config.json is not valid JSON")
+
+    def test_training_checkpoints_resume_and_refuse_what_they_lack(self):
+        optimizer = torch.optim.Adam(self.model.parameters())
+        self.model(torch.tensor([[3, 4]]), torch.tensor([2]), torch.ones(1, 2), torch.tensor([[1, 5]])).sum().backward()
+        optimizer.step()
+        files = training_files(self.model, optimizer, {"step": 1}, {"note": "x"})
+        model, moments, record, extra = load_training(files)
+        self.assertEqual((record["step"], extra), (1, {"note": "x"}))
+        self.assertEqual(len(moments), 2 * len(list(model.parameters())))
+        with self.assertRaises(CheckpointError) as caught:
+            load_training(self.files)
+        self.assertIn("not a training checkpoint of the PyTorch twin (config.json lists no torch-optimizer.safetensors)",
+                      str(caught.exception))
+        with self.assertRaises(CheckpointError) as caught:
+            load_model({**files, "torch-training.json": files["torch-training.json"].replace(b"1", b"7")})
+        self.assertIn("torch-training.json does not match its checksum", str(caught.exception))
 
     def test_a_checkpoint_written_by_gated_reads_here(self):
         for name in os.listdir(GATED_TRAINED):
