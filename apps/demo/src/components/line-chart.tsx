@@ -1,6 +1,8 @@
 export interface LineSeries {
   name: string;
   color: string;
+  /** Drawn dashed (e.g. the untrained twin of a solid series). */
+  dashed?: boolean;
   points: ReadonlyArray<readonly [number, number]>;
 }
 
@@ -143,6 +145,7 @@ export function LineChart(props: LineChartProps) {
             fill="none"
             stroke={s.color}
             stroke-width={2}
+            stroke-dasharray={s.dashed ? '6 4' : undefined}
             points={s.points
               .map(([x, y]) => `${sx(x).toFixed(1)},${sy(transformY(y)).toFixed(1)}`)
               .join(' ')}
@@ -152,7 +155,11 @@ export function LineChart(props: LineChartProps) {
       <figcaption class="legend">
         {props.series.map((s) => (
           <span key={s.name}>
-            <span class="swatch" style={{ background: s.color }} aria-hidden="true" />
+            <span
+              class={`swatch${s.dashed ? ' dashed' : ''}`}
+              style={s.dashed ? { borderColor: s.color } : { background: s.color }}
+              aria-hidden="true"
+            />
             {s.name}
           </span>
         ))}

@@ -1,6 +1,7 @@
-import { gradientNormsByDistance } from '@gated/models';
+import { gradientNormsByDistance, recallBatch, recallClassifier } from '@gated/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { beltJob, lossGradientByDistance } from './belt';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { BOTTLENECK_LENGTHS, bottleneckJob, compareJob } from './jobs';
 import type { JobEvent } from './protocol';
@@ -91,5 +92,51 @@ describe('analysis for the LSTM and GRU sections', () => {
     expect(losses).toHaveLength(2);
     expect(events.some((e) => e.kind === 'exact-by-length')).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the belt job', () => {
+  it('measures loss gradients before and after training, and the trained gates, leaving no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const events: JobEvent[] = [];
+    const result = await beltJob(
+      { kind: 'belt', distance: 5, steps: 3 },
+      (event) => events.push(event),
+      new AbortController().signal,
+    );
+    expect(result).toEqual({ reason: 'finished', steps: 3 });
+    expect(events.filter((e) => e.kind === 'belt-step').map((e) => e.step)).toEqual([1, 2, 3]);
+    const last = events.at(-1);
+    if (last?.kind !== 'belt-result') throw new Error('no belt result');
+    const { result: belt } = last;
+    expect(belt.distances).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const kind of ['rnn', 'lstm', 'gru'] as const) {
+      expect(belt.untrained[kind]).toHaveLength(7);
+      expect(belt.trained[kind]).toHaveLength(7);
+      expect(belt.trained[kind].every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+      // Three Adam steps change the weights, so the gradients change.
+      expect(belt.trained[kind]).not.toEqual(belt.untrained[kind]);
+    }
+    expect(belt.gates.forget).toHaveLength(7); // [T][H]
+    expect(belt.gates.reset[0]).toHaveLength(32);
+    expect(belt.gates.update[0]).toHaveLength(32);
+    expect(belt.forgetAbove09).toBeGreaterThanOrEqual(0);
+    expect(belt.forgetMean).toBeCloseTo(
+      belt.gates.forget.flat().reduce((s, v) => s + v, 0) / (7 * 32),
+      9,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(
+      beltJob({ kind: 'belt', distance: 1, steps: 3 }, () => {}, new AbortController().signal),
+    ).rejects.toThrow('distance must be an integer from 2 to 60, got 1');
+  });
+
+  it('computes the loss gradient by distance for a known layer: the last input gets the most for an RNN', () => {
+    const model = recallClassifier({ cell: 'rnn', embeddingSize: 3, hiddenSize: 5, seed: 7 });
+    const norms = lossGradientByDistance(model, recallBatch(9, 20, 3));
+    expect(norms).toHaveLength(22);
+    // A plain tanh RNN at initialisation: the gradient fades with distance (Bengio et al. 1994).
+    expect(norms[21]!).toBeLessThan(norms[0]!);
+    model.dispose();
   });
 });

@@ -44,7 +44,33 @@ export type JobSpec =
       attention: boolean;
       steps: number;
     }
-  | { kind: 'dates'; steps: number };
+  | { kind: 'dates'; steps: number }
+  | {
+      kind: 'belt';
+      /** Distractors between key and question. */
+      distance: number;
+      steps: number;
+    };
+
+/** The belt job's measurements: gradients before and after training, and the trained gates. */
+export interface BeltResult {
+  /** Steps actually trained. */
+  steps: number;
+  /** Steps between the input and the question (0 = the `?`). */
+  distances: number[];
+  /** ‖∂loss/∂x_t‖ per distance, per cell, before and after training. */
+  untrained: { rnn: number[]; lstm: number[]; gru: number[] };
+  trained: { rnn: number[]; lstm: number[]; gru: number[] };
+  /** The held-out sequence the gates were traced on. */
+  tokens: string[];
+  /** `[T][H]` per gate: the trained LSTM's forget gate, the trained GRU's reset and update gates. */
+  gates: { forget: number[][]; reset: number[][]; update: number[][] };
+  forgetMean: number;
+  /** Share of (unit, step) forget-gate values above 0.9. */
+  forgetAbove09: number;
+  updateMean: number;
+  updateAbove09: number;
+}
 
 export type JobEvent =
   | {
@@ -69,7 +95,9 @@ export type JobEvent =
       /** One held-out example per length: the input and the model's copy, symbols joined by spaces. */
       examples: Array<{ source: string; output: string }>;
     }
-  | { kind: 'evaluation'; step: number; exactMatch: number };
+  | { kind: 'evaluation'; step: number; exactMatch: number }
+  | { kind: 'belt-step'; step: number; loss: { rnn: number; lstm: number; gru: number } }
+  | { kind: 'belt-result'; result: BeltResult };
 
 /** Requests from the page; the worker answers each with a `Reply` of the same `id`. */
 export type Request =

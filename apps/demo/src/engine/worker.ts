@@ -5,6 +5,7 @@
  */
 import { TextModel } from '@gated/models';
 import { initBackend } from './backend';
+import { beltJob } from './belt';
 import { compareAnswers, explainText } from './explain';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { bottleneckJob, compareJob, datesJob } from './jobs';
@@ -20,14 +21,24 @@ const translators = new Map<TranslatorName, Promise<TextModel>>();
 let recall: Promise<RecallGates> | undefined;
 const running = new Map<number, AbortController>();
 
+/**
+ * A shipped model's folder, `public/models/<name>/`; for G2P, the folder named at build time by
+ * `VITE_G2P_MODEL_URL` (relative to the page, e.g. `models/g2p-torch/`) when set: a checkpoint
+ * trained elsewhere, such as by the PyTorch twin (python/README.md).
+ */
+function modelFolder(name: TranslatorName): string {
+  const g2p: string | undefined = import.meta.env.VITE_G2P_MODEL_URL;
+  if (name !== 'g2p' || !g2p) return new URL(`${name}/`, modelsUrl).href;
+  const page = new URL(import.meta.env.BASE_URL, scope.location.origin);
+  return new URL(g2p.endsWith('/') ? g2p : `${g2p}/`, page).href;
+}
+
 function translator(name: TranslatorName): Promise<TextModel> {
   const known = translators.get(name);
   if (known) return known;
   if (name === 'yours')
     return Promise.reject(new Error('Train your own model first (the button below the chart)'));
-  const loading = fetchModelFiles(new URL(`${name}/`, modelsUrl).href).then((files) =>
-    TextModel.fromFiles(files),
-  );
+  const loading = fetchModelFiles(modelFolder(name)).then((files) => TextModel.fromFiles(files));
   translators.set(name, loading);
   loading.catch(() => translators.delete(name));
   return loading;
@@ -79,6 +90,7 @@ async function handle(request: Request): Promise<unknown> {
         const { job } = request;
         if (job.kind === 'compare') return await compareJob(job, emit, controller.signal);
         if (job.kind === 'bottleneck') return await bottleneckJob(job, emit, controller.signal);
+        if (job.kind === 'belt') return await beltJob(job, emit, controller.signal);
         return await datesJob(job, emit, controller.signal, (model) => {
           const previous = translators.get('yours');
           translators.set('yours', Promise.resolve(model));

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { BeltView } from '../components/belt-view';
 import { SERIES_COLORS } from '../components/colors';
 import { Heatmap } from '../components/heatmap';
 import { LineChart } from '../components/line-chart';
@@ -68,7 +69,8 @@ export function LstmSection({ engine }: { engine: Engine }) {
         <code>x5</code>), then <code>?</code>: the answer is the key. A pretrained LSTM with 16
         units reads the sequence; below, every gate and the cell state at every step (columns are
         steps, rows are units). Change the key and watch which units of the cell state change with
-        it and carry the difference to the <code>?</code>, while the forget gate stays near 1.
+        it and carry the difference to the <code>?</code>: those units keep their forget gate open,
+        while others forget freely (the measured averages are under the answer).
       </p>
       <div class="controls">
         <label for="recall-input">Sequence</label>
@@ -97,6 +99,7 @@ export function LstmSection({ engine }: { engine: Engine }) {
             Answer: <strong data-testid="recall-answer">{view.prediction}</strong> (
             {view.probabilities.map((p, i) => `K${i} ${(100 * p).toFixed(1)}%`).join(', ')})
           </p>
+          <ForgetSummary forget={view.gates.forget ?? []} />
           <div class="grid-2">
             {GATES.map((gate) => {
               const perStep = view.gates[gate.name] ?? [];
@@ -149,6 +152,21 @@ export function LstmSection({ engine }: { engine: Engine }) {
       ) : (
         <p>Measuring gradients…</p>
       )}
+      <BeltView engine={engine} />
     </section>
+  );
+}
+
+/** The forget gate as measured on this sequence: its mean and the share of values above 0.9. */
+function ForgetSummary({ forget }: { forget: number[][] }) {
+  const values = forget.flat();
+  if (values.length === 0) return null;
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const high = values.filter((v) => v > 0.9).length / values.length;
+  return (
+    <p class="note" data-testid="forget-summary" data-mean={mean} data-above={high}>
+      On this sequence the forget gate averages {mean.toFixed(2)}, and {(100 * high).toFixed(0)}% of
+      its values (units × steps) are above 0.9.
+    </p>
   );
 }

@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chartSeries,
+  collectPageErrors,
+  findChromium,
+  launchChromium,
+  openDemo,
+  serveBuild,
+} from './harness';
+
+const chromiumPath = findChromium();
+if (!chromiumPath) {
+  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
+  if (process.env.GATED_E2E === 'required') throw new Error(message);
+  console.warn(`\n  ${message} The belt browser tests are left out.\n`);
+}
+
+describe.runIf(chromiumPath)('the belt that survives distance, in headless Chromium', () => {
+  let server: PreviewServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    let url: string;
+    ({ server, url } = await serveBuild());
+    browser = await launchChromium(chromiumPath!);
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    errors = collectPageErrors(page);
+    await openDemo(page, url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('says what the forget gate measures on the sequence shown', async () => {
+    await page.getByTestId('recall-input').fill('K3 x1 x4 x0 x2 x5 x1 x1 ?');
+    const summary = page.getByTestId('forget-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    const mean = Number(await summary.getAttribute('data-mean'));
+    const above = Number(await summary.getAttribute('data-above'));
+    expect(await summary.textContent()).toContain(`averages ${mean.toFixed(2)}`);
+    expect(await summary.textContent()).toContain(`${(100 * above).toFixed(0)}%`);
+    expect(await page.getByTestId('section-lstm').textContent()).not.toContain('stays near 1');
+  });
+
+  it('trains RNN, LSTM and GRU, then charts gradients before and after, and the GRU gates', async () => {
+    await page.getByTestId('belt-distance').fill('10');
+    await page.getByTestId('belt-steps').fill('40');
+    await page.getByTestId('belt-train').click();
+    await expect.poll(() => page.getByTestId('belt-status').textContent()).toMatch(/^Training/);
+    expect(await page.getByTestId('belt-distance').isDisabled()).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('belt-status').textContent(), { timeout: 300_000 })
+      .toBe('Finished 40 steps.');
+    const series = await chartSeries(page, 'belt-gradients');
+    expect(series.map((s) => s.name)).toEqual([
+      'RNN trained',
+      'RNN untrained',
+      'LSTM trained',
+      'LSTM untrained',
+      'GRU trained',
+      'GRU untrained',
+    ]);
+    for (const s of series) {
+      expect(s.count).toBe(12); // distances 0 … 11 (10 distractors, the key, the ?)
+      expect(s.first).toBeGreaterThan(0);
+    }
+    expect(await page.getByTestId('belt-summary').locator('tr').count()).toBe(3);
+    for (const gate of ['forget', 'update', 'reset']) {
+      const heatmap = page.getByTestId(`belt-gate-${gate}`);
+      expect(await heatmap.locator('rect').count()).toBe(32 * 12);
+      expect(await page.getByTestId(`belt-gate-${gate}-legend`).count()).toBe(1);
+    }
+    expect(await page.getByTestId('belt-gates-summary').textContent()).toMatch(
+      /forget gate averages 0\.\d\d \(\d+% of unit-steps above 0\.9\)/,
+    );
+    const losses = await chartSeries(page, 'belt-loss');
+    expect(losses.map((s) => s.count)).toEqual([40, 40, 40]);
+    expect(errors).toEqual([]);
+  });
+});
