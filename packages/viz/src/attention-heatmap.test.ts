@@ -62,7 +62,7 @@ describe('attentionHeatmap', () => {
     ];
     const svg = await renderSvg(attentionHeatmap(matrix, ['a', 'b', 'c'], ['x', 'y']));
     const scale = 2;
-    const image = PNG.sync.read(Buffer.from(svgToPng(svg, { scale })));
+    const image = PNG.sync.read(Buffer.from(await svgToPng(svg, { scale })));
     const [dx, dy] = [...svg.matchAll(/translate\(([\d.]+),([\d.]+)\)/g)]
       .slice(0, 2)
       .reduce((sum, m) => [sum[0] + Number(m[1]), sum[1] + Number(m[2])], [0, 0]);

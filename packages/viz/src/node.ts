@@ -1,8 +1,8 @@
 /**
- * Node-only rendering: `import { renderPng, writeFigure } from '@gated/viz/node'`.
+ * Node-only rendering: `import { renderPng, writeFigure } from '@gated/viz/node'`. PNG needs the
+ * optional peer `@resvg/resvg-js` (a native module), loaded on the first PNG; SVG needs nothing.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render-svg';
 
@@ -14,8 +14,23 @@ export interface PngOptions {
   background?: string;
 }
 
+type ResvgModule = typeof import('@resvg/resvg-js');
+
+/** `@resvg/resvg-js`, or an error saying how to install it. */
+async function loadResvg(where: string): Promise<ResvgModule> {
+  try {
+    return await import('@resvg/resvg-js');
+  } catch (error) {
+    throw new Error(
+      `${where}: PNG output needs @resvg/resvg-js, an optional peer dependency of @gated/viz: npm install @resvg/resvg-js (SVG needs nothing more)`,
+      { cause: error },
+    );
+  }
+}
+
 /** Rasterises an SVG string with resvg (system fonts for the text) to PNG bytes. */
-export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
+export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
+  const { Resvg } = await loadResvg('svgToPng');
   const resvg = new Resvg(svg, {
     background: options.background ?? 'white',
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },

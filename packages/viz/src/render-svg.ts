@@ -23,7 +23,12 @@ export async function embedChart(
   element: HTMLElement | string,
   spec: TopLevelSpec,
 ): Promise<() => void> {
-  const { default: embed } = await import('vega-embed');
+  const { default: embed } = await import('vega-embed').catch((error: unknown) => {
+    throw new Error(
+      'embedChart: needs vega-embed, an optional peer dependency of @gated/viz: npm install vega-embed',
+      { cause: error },
+    );
+  });
   const result = await embed(element, spec as never, {
     actions: { export: true, source: false, compiled: false, editor: false },
   });
