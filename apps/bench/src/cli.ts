@@ -50,7 +50,9 @@ export async function runSuite(args: Arguments): Promise<string[]> {
   await useBackend(args.backend);
   if (args.suite === 'predict') {
     const { predicted, skipped } = await runPredict(args.model!, args.beam);
-    console.error(`predicted ${predicted} lines, skipped ${skipped}`);
+    // `pnpm --silent bench predict` asks for the predictions alone (pnpm sets npm_config_reporter).
+    if (process.env.npm_config_reporter !== 'silent')
+      console.error(`predicted ${predicted} lines, skipped ${skipped}`);
     return [];
   }
   if (args.suite === 'g2p') {
