@@ -1,5 +1,6 @@
 // Run by scripts/check-packages.mjs in a temporary project that installed the packed tarballs.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createG2P } from '@gated/g2p';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,4 +16,12 @@ assert.equal(gatedness.alternatives.length, 2);
 const before = tf.memory().numTensors;
 g2p.dispose();
 assert.ok(tf.memory().numTensors < before);
-console.log(`esm ok: hello ${hello.pronunciation}, gatedness ${gatedness.pronunciation} (model)`);
+// The bin, as npm installed it.
+const line = execFileSync('node_modules/.bin/gated-g2p', ['--ipa'], {
+  input: 'Hello, world\n',
+  encoding: 'utf8',
+});
+assert.equal(line, 'Hello, world\thəlˈoʊ wˈɝld\n');
+console.log(
+  `esm ok: hello ${hello.pronunciation}, gatedness ${gatedness.pronunciation} (model); gated-g2p --ipa: ${line.trim()}`,
+);

@@ -167,4 +167,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`gated-g2p words.txt | head`) closes the pipe: that is no error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = await main(process.argv.slice(2));
