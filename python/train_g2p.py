@@ -153,7 +153,7 @@ def main(argv):
             save(done, seconds + time.time() - began)
     if rank == 0 and data["dev"]:
         words = data["dev"][:200]
-        hyps = greedy_decode(model.cpu(), [source_vocab.encode(s) for s, _ in words])
+        hyps = greedy_decode(model, [source_vocab.encode(s) for s, _ in words])
         right = sum(target_vocab.decode(h["tokens"]) == t for h, (_, t) in zip(hyps, words))
         log(f"dev exact match on {len(words)} pairs: {right / len(words):.3f}")
     if distributed:

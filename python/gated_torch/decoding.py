@@ -43,14 +43,15 @@ def greedy_decode(model, sources, max_length=None):
     was_training = model.training
     model.eval()
     try:
-        batch = make_source_batch(config, sources, "greedy_decode")
+        device = next(model.parameters()).device
+        batch = make_source_batch(config, sources, "greedy_decode").to(device)
         memory, state = model.encode(batch)
         count = len(sources)
         with_attention = memory["projected_keys"] is not None
         results = [{"tokens": [], "score": 0.0, "attention": [] if with_attention else None}
                    for _ in sources]
         finished = [False] * count
-        previous = torch.full((count,), config["bosId"], dtype=torch.long)
+        previous = torch.full((count,), config["bosId"], dtype=torch.long, device=device)
         t = 0
         while t <= max_length and not all(finished):
             logits, state, weights = model.step(previous, state, memory)
@@ -71,7 +72,7 @@ def greedy_decode(model, sources, max_length=None):
                 else:
                     result["tokens"].append(token)
                 chosen[b] = token
-            previous = torch.tensor(chosen, dtype=torch.long)
+            previous = torch.tensor(chosen, dtype=torch.long, device=device)
             t += 1
         return results
     finally:
@@ -112,10 +113,11 @@ def beam_search(model, sources, beam_size=5, alpha=1.0, n_best=1, max_length=Non
     was_training = model.training
     model.eval()
     try:
-        batch = make_source_batch(config, sources, "beam_search")
+        device = next(model.parameters()).device
+        batch = make_source_batch(config, sources, "beam_search").to(device)
         count, K = len(sources), beam_size
         memory, state = model.encode(batch)
-        tiled = torch.arange(count * K) // K  # row b·K + k is beam k of source b
+        tiled = torch.arange(count * K, device=device) // K  # row b·K + k is beam k of source b
         memory = {k: None if v is None else v.index_select(0, tiled) for k, v in memory.items()}
         state = {k: v.index_select(1 if v.dim() == 3 else 0, tiled) for k, v in state.items()}
         with_attention = memory["projected_keys"] is not None
@@ -124,7 +126,7 @@ def beam_search(model, sources, beam_size=5, alpha=1.0, n_best=1, max_length=Non
                  for _ in sources]
         finished = [[] for _ in sources]
         done = [False] * count
-        previous = torch.full((count * K,), config["bosId"], dtype=torch.long)
+        previous = torch.full((count * K,), config["bosId"], dtype=torch.long, device=device)
         t = 0
         while t <= max_length and not all(done):
             logits, out_state, weights = model.step(previous, state, memory)
@@ -163,9 +165,9 @@ def beam_search(model, sources, beam_size=5, alpha=1.0, n_best=1, max_length=Non
                     parents[b * K + k] = b * K  # rows of a finished source follow its first row
                 next_beams.append(survivors)
             beams = next_beams
-            order = torch.tensor(parents, dtype=torch.long)
+            order = torch.tensor(parents, dtype=torch.long, device=device)
             state = {k: v.index_select(1 if v.dim() == 3 else 0, order) for k, v in out_state.items()}
-            previous = torch.tensor(chosen, dtype=torch.long)
+            previous = torch.tensor(chosen, dtype=torch.long, device=device)
             t += 1
         # A stable sort, as JavaScript's: equal scores keep the order they finished in.
         return [sorted(hyps, key=lambda h: -h["score"])[:n_best] for hyps in finished]
