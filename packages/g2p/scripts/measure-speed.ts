@@ -2,7 +2,7 @@
  * How fast @gated/g2p pronounces, in Node: cold start, one word at a time, and batched.
  *
  *   node --expose-gc --import tsx packages/g2p/scripts/measure-speed.ts [--backend wasm|cpu]
- *     [--no-accelerator] [--beam N] [--words N] [--json]
+ *     [--no-accelerator] [--threads N|auto] [--beam N] [--words N] [--json]
  *
  * Words are the first N (default 1,000) of our CMUdict test split, all sent to the model
  * (`lexicon: false`), so every timing is the model's. Not a unit test: timings belong in a
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     'no-accelerator': { type: 'boolean', default: false },
     beam: { type: 'string', default: '1' },
+    threads: { type: 'string', default: 'auto' },
     words: { type: 'string', default: '1000' },
     json: { type: 'boolean', default: false },
   },
@@ -34,7 +35,11 @@ tf.env().set('PROD', true);
 await tf.setBackend(values.backend!);
 await tf.ready();
 const accelerator =
-  values.backend === 'wasm' && !values['no-accelerator'] ? await installWasmKernels() : undefined;
+  values.backend === 'wasm' && !values['no-accelerator']
+    ? await installWasmKernels({
+        threads: values.threads === 'auto' ? 'auto' : Number(values.threads),
+      })
+    : undefined;
 const backendMs = performance.now() - started;
 
 // Cold start, as a page or a CLI meets it: a new pronouncer, CMUdict imported, the model read and
