@@ -21,10 +21,10 @@ build() { # $1: output, rest: extra flags
     exit 1
   fi
 }
+shared=(-DGATED_THREADS -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296)
 build "$work/plain.wasm"
-# For the threaded backend, whose heap is a shared memory.
-build "$work/shared.wasm" -DGATED_THREADS -matomics -mbulk-memory -Wl,--shared-memory \
-  -Wl,--max-memory=4294967296
+# For the threaded backend, whose heap is a shared memory, and the thread pool.
+build "$work/shared.wasm" "${shared[@]}"
 # The digest of every source file, in name order (the test computes the same).
 digest=$(cat $(ls wasm/*.c wasm/*.h | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
 {

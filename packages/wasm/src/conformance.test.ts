@@ -69,6 +69,15 @@ function runOn(engine: string, c: LayerCase): EngineRun {
   for (const [name, variable] of Object.entries(wrt)) {
     values[`grad ${name}`] = grads[variable.name]!.dataSync() as Float32Array;
   }
+  // Inference too (no gradient recorded): the engines' separate path, e.g. one wasm call with
+  // the input projection inside.
+  const { x, h0, c0 } = inputs;
+  const inferred = layer.forward(x as Tensor3D, { h0, c0, lengths: c.lengths, engine } as never);
+  for (const [name, t] of Object.entries(inferred) as Array<[string, Tensor | undefined]>) {
+    if (!(t instanceof tf.Tensor)) continue;
+    values[`inference ${name}`] = t.dataSync() as Float32Array;
+    t.dispose();
+  }
   const engines = layer.lastEngines.map((choice) => choice.engine);
   tf.dispose([value, ...Object.values(grads), ...Object.values(inputs), ...Object.values(weights)]);
   layer.dispose();
@@ -120,6 +129,9 @@ describe.runIf(onWasm)('every engine, on the PyTorch fixtures', () => {
             expect(run.engines).toEqual(new Array(directions).fill(engine));
             const expected: Record<string, TensorJson | undefined> = {
               ...c.outputs,
+              ...Object.fromEntries(
+                Object.entries(c.outputs).map(([k, v]) => [`inference ${k}`, v]),
+              ),
               ...Object.fromEntries(Object.entries(c.grads).map(([k, v]) => [`grad ${k}`, v])),
             };
             for (const [name, json] of Object.entries(expected)) {

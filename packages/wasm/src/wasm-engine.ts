@@ -18,17 +18,15 @@ import {
 } from './wasm-recurrence';
 
 /**
- * One thread of WebAssembly SIMD: the input projection on our product kernel, then the whole
- * time loop of a direction as one kernel call forward (wasm-recurrence.ts) and one backward.
- * Inference calls the forward kernel directly, keeping nothing for a backward.
+ * One thread of WebAssembly SIMD. Inference: one kernel call per direction, input projection
+ * included, keeping nothing for a backward. Training: the input projection on our product
+ * kernel, then the whole time loop as one kernel call forward (wasm-recurrence.ts) and one
+ * backward.
  */
 export const wasmEngine: RecurrenceEngine = {
   name: 'wasm',
   unsupported: wasmUnsupported,
   run(spec: RecurrenceSpec, { x, weights, initial, mask }: RecurrenceInputs) {
-    const bias = splitBiases(spec.kind, weights);
-    // On our product kernel: install() hands it to @gated/cells (setMatrixProducts).
-    const projected = linearProduct(x, weights.weightIh, bias.input); // [T*B, G*H]
     const attrs: RecurrenceAttrs = {
       kind: spec.kind,
       relu: spec.nonlinearity === 'relu',
@@ -37,6 +35,23 @@ export const wasmEngine: RecurrenceEngine = {
       hidden: spec.hidden,
       training: recordingGradients(),
     };
+    if (!attrs.training) {
+      // One kernel call: the input projection and the biases run inside it, no tfjs op around.
+      const run = runForwardKernel(attrs, {
+        x,
+        weightIh: weights.weightIh,
+        biasIh: weights.biasIh,
+        biasHh: weights.biasHh,
+        h0: initial.h,
+        c0: initial.c,
+        weightHh: weights.weightHh,
+        mask,
+      });
+      return { output: run.output, state: { h: run.h, c: run.c } };
+    }
+    const bias = splitBiases(spec.kind, weights);
+    // On our product kernel: install() hands it to @gated/cells (setMatrixProducts).
+    const projected = linearProduct(x, weights.weightIh, bias.input); // [T*B, G*H]
     const inputs: KernelInputs = {
       projected,
       h0: initial.h,
@@ -45,7 +60,7 @@ export const wasmEngine: RecurrenceEngine = {
       biasHh: bias.recurrent,
       mask,
     };
-    const run = attrs.training ? differentiable(attrs, inputs) : runForwardKernel(attrs, inputs);
+    const run = differentiable(attrs, inputs);
     return { output: run.output, state: { h: run.h, c: run.c } };
   },
 };

@@ -35,6 +35,11 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
+/** Our module's bytes, for a shared or a plain memory. */
+export function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  return decodeBase64(shared ? RECURRENCE_WASM_SHARED : RECURRENCE_WASM);
+}
+
 /** The module bound to this backend's heap, or null when that heap cannot be reached. */
 export function gatedWasm(backend: WasmBackend): GatedWasm | null {
   const known = state.modules.get(backend.wasm);
@@ -45,7 +50,7 @@ export function gatedWasm(backend: WasmBackend): GatedWasm | null {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     try {
-      const bytes = decodeBase64(shared ? RECURRENCE_WASM_SHARED : RECURRENCE_WASM);
+      const bytes = moduleBytes(shared);
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
         env: { memory },
       });

@@ -59,6 +59,31 @@ function copyInto(backend: WasmBackend, to: tf.TensorInfo, from: number, floats:
   backend.wasm.HEAPF32.copyWithin(heapPointer(backend, to) / 4, from / 4, from / 4 + floats);
 }
 
+/**
+ * The biases the input projection adds, summed into `at` (G floats): b_ih + b_hh (LSTM, Elman
+ * RNN), b_ih alone (GRU, whose b_hh stays in the recurrent term). Returns 0 when there are none.
+ */
+function projectionBias(
+  backend: WasmBackend,
+  kind: Kind,
+  biasIh: tf.TensorInfo | undefined,
+  biasHh: tf.TensorInfo | undefined,
+  G: number,
+  at: number,
+): number {
+  const parts = kind === 'gru' ? [biasIh] : [biasIh, biasHh];
+  const given = parts.filter((b): b is tf.TensorInfo => b !== undefined);
+  if (given.length === 0) return 0;
+  const heap = backend.wasm.HEAPF32;
+  const out = at / 4;
+  heap.fill(0, out, out + G);
+  for (const b of given) {
+    const from = heapPointer(backend, b) / 4;
+    for (let j = 0; j < G; j++) heap[out + j]! += heap[from + j]!;
+  }
+  return at;
+}
+
 function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   const { kind, relu, steps: T, batch: B, hidden: H, training } = attrs as RecurrenceAttrs;
   const wasm = gatedWasm(backend)!;
@@ -67,10 +92,20 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
   const make = (shape: number[]) => backend.makeOutput(shape, 'float32');
   const out = make([T, B, H]);
   const h = make([B, H]);
-  const { projected, h0, c0, weightHh, biasHh, mask } = inputs;
-  return withScratch(backend, [packedFloats(H, G), B * G], ([packed, scratch]) => {
+  const { h0, c0, weightHh, biasHh, mask, x, weightIh, biasIh } = inputs;
+  // Given x and W_ih (inference), the input projection runs here too: no tfjs op around it.
+  const I = x ? x.shape[1]! : 0;
+  const projectionFloats = x ? [packedFloats(I, G), G, T * B * G] : [];
+  const scratchFloats = [packedFloats(H, G), B * G, ...projectionFloats];
+  return withScratch(backend, scratchFloats, ([packed, scratch, packedIh, bias, projection]) => {
+    let projected = ptr(inputs.projected);
+    if (x) {
+      const b = projectionBias(backend, kind, biasIh, biasHh, G, bias!);
+      wasm.matmul(T * B, G, I, ptr(x), 0, ptr(weightIh), 1, b, packedIh!, projection!);
+      projected = projection!;
+    }
     // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c);
-    // for a batch of one or two (decoding), the kernel reads W_hh row by row instead.
+    // for a batch of one to three (decoding), the kernel reads W_hh row by row instead.
     const wt = B >= FEW_ROWS ? packed! : 0;
     if (wt) wasm.pack_panels(H, G, ptr(weightHh), 1, wt);
     if (kind === 'lstm') {
@@ -83,7 +118,7 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
         T,
         B,
         H,
-        ptr(projected),
+        projected,
         ptr(h0),
         ptr(c0),
         wt,
@@ -107,7 +142,7 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
         T,
         B,
         H,
-        ptr(projected),
+        projected,
         ptr(h0),
         wt,
         ptr(weightHh),
@@ -128,7 +163,7 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       B,
       H,
       relu ? 1 : 0,
-      ptr(projected),
+      projected,
       ptr(h0),
       wt,
       ptr(weightHh),
@@ -233,7 +268,11 @@ export interface KernelForward {
 export function runForwardKernel(
   attrs: RecurrenceAttrs,
   inputs: {
-    projected: Tensor;
+    /** `[T*B, G]`: x W_ihᵀ + biases; or, for inference, x, W_ih and the biases instead. */
+    projected?: Tensor;
+    x?: Tensor;
+    weightIh?: Tensor;
+    biasIh?: Tensor;
     h0: Tensor;
     c0?: Tensor;
     weightHh: Tensor;

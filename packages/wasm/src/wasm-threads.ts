@@ -14,8 +14,7 @@ import {
   startBrowserWorker,
   startNodeWorker,
 } from './pool-workers';
-import { RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
-import { decodeBase64 } from './wasm-module';
+import { moduleBytes } from './wasm-module';
 
 /*
  * More threads for the recurrent layers. tfjs-backend-wasm runs our kernels on one thread; more
@@ -125,7 +124,7 @@ function mayWait(): boolean {
 
 function newPoolMemory(parts: number): Omit<Pool, 'workers'> & { module: WebAssembly.Module } {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-  const module = new WebAssembly.Module(decodeBase64(RECURRENCE_WASM_SHARED));
+  const module = new WebAssembly.Module(moduleBytes(true));
   const wasm = new WebAssembly.Instance(module, { env: { memory } })
     .exports as unknown as PoolExports;
   return { memory, module, wasm, posted: 0, parts, canWait: mayWait() };

@@ -60,14 +60,14 @@ static inline void block4(int K, const f32 *a, int rs, int ks, const f32 *bp, f3
     vec bl = load(bp + k * PANEL), bh = load(bp + k * PANEL + 4);
     int at = k * ks;
     vec x0 = splat(a0[at]), x1 = splat(a1[at]), x2 = splat(a2[at]), x3 = splat(a3[at]);
-    c0l = wasm_f32x4_add(c0l, wasm_f32x4_mul(x0, bl));
-    c0h = wasm_f32x4_add(c0h, wasm_f32x4_mul(x0, bh));
-    c1l = wasm_f32x4_add(c1l, wasm_f32x4_mul(x1, bl));
-    c1h = wasm_f32x4_add(c1h, wasm_f32x4_mul(x1, bh));
-    c2l = wasm_f32x4_add(c2l, wasm_f32x4_mul(x2, bl));
-    c2h = wasm_f32x4_add(c2h, wasm_f32x4_mul(x2, bh));
-    c3l = wasm_f32x4_add(c3l, wasm_f32x4_mul(x3, bl));
-    c3h = wasm_f32x4_add(c3h, wasm_f32x4_mul(x3, bh));
+    c0l = madd(x0, bl, c0l);
+    c0h = madd(x0, bh, c0h);
+    c1l = madd(x1, bl, c1l);
+    c1h = madd(x1, bh, c1h);
+    c2l = madd(x2, bl, c2l);
+    c2h = madd(x2, bh, c2h);
+    c3l = madd(x3, bl, c3l);
+    c3h = madd(x3, bh, c3h);
   }
   finish_row(out, c0l, c0h, in, width);
   finish_row(out + ldc, c1l, c1h, in ? in + ldi : 0, width);
@@ -81,8 +81,8 @@ static inline void block1(int K, const f32 *a, int ks, const f32 *bp, f32 *out, 
   vec lo = splat(0), hi = splat(0);
   for (int k = 0; k < K; k++) {
     vec x0 = splat(a[k * ks]);
-    lo = wasm_f32x4_add(lo, wasm_f32x4_mul(x0, load(bp + k * PANEL)));
-    hi = wasm_f32x4_add(hi, wasm_f32x4_mul(x0, load(bp + k * PANEL + 4)));
+    lo = madd(x0, load(bp + k * PANEL), lo);
+    hi = madd(x0, load(bp + k * PANEL + 4), hi);
   }
   finish_row(out, lo, hi, in, width);
 }
@@ -144,10 +144,10 @@ static inline f32 dot_row(int K, const f32 *x, const f32 *w) {
   vec s0 = splat(0), s1 = splat(0);
   int k = 0;
   for (; k + 8 <= K; k += 8) {
-    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(w + k)));
-    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(load(x + k + 4), load(w + k + 4)));
+    s0 = madd(load(x + k), load(w + k), s0);
+    s1 = madd(load(x + k + 4), load(w + k + 4), s1);
   }
-  for (; k + 4 <= K; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(load(x + k), load(w + k)));
+  for (; k + 4 <= K; k += 4) s0 = madd(load(x + k), load(w + k), s0);
   s0 = wasm_f32x4_add(s0, s1);
   f32 sum = wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1) +
             wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3);
@@ -158,9 +158,9 @@ static inline f32 dot_row(int K, const f32 *x, const f32 *w) {
 /*
  * C[M, N] = init + A[M, K] · Wᵀ for W [N, K] read as it is, row by row: a dot product per output.
  * For a few rows (decoding one token) this beats packing W, which costs as much as the product.
- * Four outputs at a time, each with its own accumulators, so that the additions of one do not
- * wait for another's (a single chain per output would leave the adder idle most cycles); their
- * four partial-sum vectors are reduced together.
+ * Four outputs at a time, each with two accumulators (eight independent chains: one chain per
+ * output would leave the adder, or the fused multiply-add with its longer latency, idle most
+ * cycles); their partial-sum vectors are reduced together.
  */
 static void product_rows(int M, int N, int K, const f32 *a, int lda, const f32 *w, f32 *c,
                          int ldc, const f32 *init, int ldi) {
@@ -173,13 +173,30 @@ static void product_rows(int M, int N, int K, const f32 *a, int lda, const f32 *
     for (; n + 4 <= N; n += 4) {
       const f32 *w0 = w + n * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
       vec s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
-      for (int k = 0; k < K4; k += 4) {
-        vec xv = load(x + k);
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(xv, load(w0 + k)));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(xv, load(w1 + k)));
-        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(xv, load(w2 + k)));
-        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(xv, load(w3 + k)));
+      vec t0 = splat(0), t1 = splat(0), t2 = splat(0), t3 = splat(0);
+      int k = 0;
+      for (; k + 8 <= K4; k += 8) {
+        vec xv = load(x + k), xw = load(x + k + 4);
+        s0 = madd(xv, load(w0 + k), s0);
+        s1 = madd(xv, load(w1 + k), s1);
+        s2 = madd(xv, load(w2 + k), s2);
+        s3 = madd(xv, load(w3 + k), s3);
+        t0 = madd(xw, load(w0 + k + 4), t0);
+        t1 = madd(xw, load(w1 + k + 4), t1);
+        t2 = madd(xw, load(w2 + k + 4), t2);
+        t3 = madd(xw, load(w3 + k + 4), t3);
       }
+      for (; k < K4; k += 4) {
+        vec xv = load(x + k);
+        s0 = madd(xv, load(w0 + k), s0);
+        s1 = madd(xv, load(w1 + k), s1);
+        s2 = madd(xv, load(w2 + k), s2);
+        s3 = madd(xv, load(w3 + k), s3);
+      }
+      s0 = wasm_f32x4_add(s0, t0);
+      s1 = wasm_f32x4_add(s1, t1);
+      s2 = wasm_f32x4_add(s2, t2);
+      s3 = wasm_f32x4_add(s3, t3);
       vec sums = sum4(s0, s1, s2, s3);
       if (in) sums = wasm_f32x4_add(sums, wasm_v128_load(in + n));
       if (K4 < K) {

@@ -10,6 +10,9 @@ typedef v128_t vec;
 
 static inline vec splat(f32 x) { return wasm_f32x4_splat(x); }
 
+/* a·b + c, the step of every product (a multiply and an add: wasm SIMD has no fused one). */
+static inline vec madd(vec a, vec b, vec c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+
 /* ---------------------------------------------------------------------------------------------
  * Elementwise functions, four lanes at a time.
  * exp: x = n ln2 + r with |r| <= ln2 / 2, e^r by a degree-6 polynomial, 2^n built in the
