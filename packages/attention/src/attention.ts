@@ -20,6 +20,7 @@ export interface AttentionInput {
   projectedKeys?: Tensor3D;
 }
 
+/** What an attention call returns: the context and the weights it was made with. */
 export interface AttentionOutput {
   /** `[B, Hv]`: the weighted average of `values`. */
   context: Tensor2D;

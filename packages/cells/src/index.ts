@@ -43,6 +43,7 @@ export type {
   RecurrentStepOutput,
   RecurrentTrace,
 } from './recurrent-options';
+export type { CellState } from './recurrent-step';
 export { referenceEngine } from './reference-engine';
 export { RNN, type RNNOptions, type RNNOutput } from './rnn';
 export type { Nonlinearity } from './rnn-step';

@@ -5,6 +5,7 @@ import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, seededRandom, uniformValues } from './seeded-random';
 
+/** Options of `new Linear`, as `torch.nn.Linear(in_features, out_features, bias)`. */
 export interface LinearOptions {
   inFeatures: number;
   outFeatures: number;

@@ -94,6 +94,7 @@ const identity: GradConfig = {
   gradFunc: (dy) => ({ x: () => tf.cast(dy as Tensor, 'float32') }),
 };
 
+/** Gradients of the element-wise kernels the packages train through. */
 export const elementwiseGradients: readonly GradConfig[] = [
   add,
   sub,

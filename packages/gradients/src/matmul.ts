@@ -31,4 +31,5 @@ const batchMatMul: GradConfig = {
   },
 };
 
+/** The gradient of `BatchMatMul`. */
 export const matmulGradients: readonly GradConfig[] = [batchMatMul];

@@ -81,4 +81,5 @@ const slice: GradConfig = {
   }),
 };
 
+/** Gradients of the kernels that cut and join tensors: Concat, Pack, Unpack, SplitV, Slice. */
 export const piecesGradients: readonly GradConfig[] = [concat, pack, unpack, splitV, slice];

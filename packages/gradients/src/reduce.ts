@@ -60,4 +60,5 @@ const argMax: GradConfig = {
   gradFunc: (_dy, [x]) => ({ x: () => tf.zeros(x!.shape, 'float32') }),
 };
 
+/** Gradients of Sum, Mean, Softmax and ArgMax (zero). */
 export const reduceGradients: readonly GradConfig[] = [sum, mean, softmax, argMax];

@@ -58,6 +58,7 @@ const tile: GradConfig = {
   }),
 };
 
+/** Gradients of the kernels that move or repeat elements: Reshape, ExpandDims, Transpose, Reverse, Tile. */
 export const shapeGradients: readonly GradConfig[] = [
   reshape,
   expandDims,

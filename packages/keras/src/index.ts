@@ -1,4 +1,9 @@
-export { type KerasDirection, type KerasRole, readKerasWeightName } from './keras-names';
+export {
+  type KerasDirection,
+  type KerasRole,
+  type KerasWeightName,
+  readKerasWeightName,
+} from './keras-names';
 export type {
   DenseActivation,
   KerasConfig,

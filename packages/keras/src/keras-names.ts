@@ -4,6 +4,7 @@ export type KerasRole = 'kernel' | 'recurrent_kernel' | 'bias' | 'embeddings';
 /** Which half of a `Bidirectional` wrapper a weight belongs to; `single` outside one. */
 export type KerasDirection = 'single' | 'forward' | 'backward';
 
+/** A Keras weight's name, read: which weight it is and of which direction. */
 export interface KerasWeightName {
   /** The name as given. */
   name: string;

@@ -9,6 +9,7 @@
 
 export type KerasConfig = Record<string, unknown>;
 
+/** The Keras recurrent layers gated runs, by their `class_name`. */
 export type RecurrentClass = 'LSTM' | 'GRU' | 'SimpleRNN';
 
 /** A Keras recurrent layer's options, once gated can run them. */
@@ -26,6 +27,7 @@ export interface RecurrentConfig {
   returnState: boolean;
 }
 
+/** The `Dense` activations gated runs. */
 export type DenseActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax';
 
 export interface DenseConfig {

@@ -40,6 +40,7 @@ export class KerasSequential extends Module {
   /** The model starts with an Embedding and reads int32 token ids `[B, T]`. */
   readonly readsIds: boolean;
 
+  /** Built by `loadKerasModel` and `kerasModelFromArtifacts`. @internal */
   constructor(runs: LayerRun[], inputFeatures: number | undefined, readsIds: boolean) {
     super();
     this.layers = runs.map((r) => r.layer);

@@ -19,6 +19,7 @@ import {
 /** The gated layers a Keras layer's weights load into. */
 export type KerasTarget = LSTM | GRU | RNN | Linear | Embedding;
 
+/** Options of `loadKerasWeights`. */
 export interface LoadKerasWeightsOptions {
   /**
    * The Keras layer's config (`layer.get_config()` in Python, or the layer's `config` in

@@ -55,6 +55,7 @@ export type TrainingEvent =
       restoredBest?: RestoredBest;
     };
 
+/** What `Trainer.fit` trains on, when it stops, and whom it tells. */
 export interface FitOptions {
   train: readonly Example[];
   /** Evaluated every `evaluateEvery` steps: loss, exact match, token accuracy. */
@@ -86,6 +87,7 @@ export interface FitOptions {
   /** Stop (cleanly, after a step) once this much time has passed in this call. */
   timeBudgetMs?: number;
   signal?: AbortSignal;
+  /** Called with every `step`, `evaluation` and `stop` event. */
   onProgress?: (event: TrainingEvent) => void;
   /**
    * The resume checkpoint: called after every evaluation and when the run stops cleanly

@@ -30,6 +30,7 @@ export {
   type TrainingOverrides,
   upgradeCheckpoint,
 } from './checkpoint';
+export type { CheckpointFileEntry } from './checkpoint-manifest';
 export { clipByGlobalNorm, globalNorm } from './clip';
 export {
   type AttentionKind,
@@ -48,7 +49,7 @@ export type {
   DecoderStepOutput,
   ExplainedStepOutput,
 } from './decoder-state';
-export type { DivergenceOptions } from './divergence';
+export type { DivergenceOptions, DivergenceState, ResolvedDivergence } from './divergence';
 export { Encoder, type EncoderOutput } from './encoder';
 export { type EvaluateOptions, type EvaluationMetrics, evaluate } from './evaluate';
 export {
@@ -61,6 +62,7 @@ export {
 export { greedyDecode } from './greedy';
 export { type DecodeOptions, type Hypothesis, lengthPenalty } from './hypothesis';
 export { maskedCrossEntropy } from './loss';
+export type { AnyRecurrent } from './recurrent-factory';
 export {
   afterEvaluation,
   type LearningRateSchedule,
@@ -80,3 +82,4 @@ export {
   TrainingDivergedError,
   type TrainingEvent,
 } from './trainer';
+export type { ResolvedTrainerOptions } from './trainer-options';

@@ -21,6 +21,7 @@ export interface Encoded {
   state: DecoderState;
 }
 
+/** Options of `Seq2Seq.teacherForcedLogits`. */
 export interface TeacherForcingOptions {
   /** Probability of feeding the gold previous token rather than the model's own guess. Default 1. */
   ratio?: number;

@@ -33,6 +33,7 @@ export interface TrainerOptions {
   divergence?: DivergenceOptions | false;
 }
 
+/** The trainer's options with every default filled in, as `trainer.options` holds them. */
 export type ResolvedTrainerOptions = Required<Omit<TrainerOptions, 'adam' | 'divergence'>> & {
   adam: AdamOptions;
   divergence: ResolvedDivergence;

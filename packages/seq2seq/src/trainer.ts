@@ -46,6 +46,7 @@ export class Trainer {
     this.optimizer = new Adam(this.options.adam);
   }
 
+  /** Where the run is: step, epoch, schedule, early stopping and history (saved by `saveTraining`). */
   get state(): TrainerState {
     return this.current;
   }
@@ -321,6 +322,7 @@ export class Trainer {
     if (this.state.divergence.stepsAbove === 0) await fit.onCheckpoint?.(this);
   }
 
+  /** Frees the optimizer's moments; the model stays the caller's to dispose. */
   dispose(): void {
     this.optimizer.dispose();
   }
