@@ -18,6 +18,12 @@ export interface Timing {
   reps: number;
   /** Each phase (warm-up, timed runs) lasts at least this long. */
   minMs: number;
+  /**
+   * Inference is timed this many times per subject, gated and onnxruntime-web taking turns, and
+   * the median of those timings kept: a burst of load on a shared machine then hits one turn of
+   * each, not one subject's only timing.
+   */
+  rounds: number;
 }
 
 /** What the page is asked to do in one load. */

@@ -136,8 +136,8 @@ export async function runSpeedBrowser(
   const loads = options.loads ?? (quick ? 1 : 3);
   const configs = browserGrid(quick);
   const timing: Timing = quick
-    ? { warmup: 1, reps: 2, minMs: 0 }
-    : { warmup: 3, reps: 5, minMs: 300 };
+    ? { warmup: 1, reps: 2, minMs: 0, rounds: 1 }
+    : { warmup: 3, reps: 5, minMs: 300, rounds: 3 };
   const ortWeb = findOnnxruntimeWeb();
   const models = mkdtempSync(join(tmpdir(), 'gated-speed-browser-models-'));
   const exported = 'dist' in ortWeb ? exportModels(configs, models) : undefined;
@@ -148,6 +148,7 @@ export async function runSpeedBrowser(
     models,
   });
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const version = browser.version();
   const results: PageResult[] = [];
   try {
     for (let load = 0; load < loads; load++) {
@@ -210,7 +211,7 @@ export async function runSpeedBrowser(
     },
     browser: {
       name: 'Chromium (headless)',
-      version: browserVersion(first.userAgent),
+      version,
       userAgent: first.userAgent,
       hardwareConcurrency: first.hardwareConcurrency,
       crossOriginIsolated: first.crossOriginIsolated,
@@ -242,8 +243,4 @@ export async function runSpeedBrowser(
     })),
     soak: first.soak,
   };
-}
-
-function browserVersion(userAgent: string): string {
-  return /(?:HeadlessChrome|Chrome)\/([\d.]+)/.exec(userAgent)?.[1] ?? 'unknown';
 }

@@ -87,8 +87,17 @@ function soak(steps: number): PageSoak {
   };
 }
 
+/** gated's inference alone (the later rounds of the page's turns). */
+function infer(config: BrowserConfig, timing: Timing): number {
+  const gated = gatedSubject(config);
+  const ms = timeMs(() => gated.infer(), timing.warmup, timing.reps, timing.minMs);
+  gated.dispose();
+  return ms;
+}
+
 answerMessages({
   start,
+  infer: ({ config, timing }: { config: BrowserConfig; timing: Timing }) => infer(config, timing),
   time: ({ config, timing }: { config: BrowserConfig; timing: Timing }) => time(config, timing),
   soak: ({ steps }: { steps: number }) => soak(steps),
 });

@@ -2,7 +2,7 @@
  * The page of `pnpm bench speed-browser`: `window.runSpeedBrowser(request)` checks the
  * accelerator on this (main) thread, then times every grid point side by side in the workers,
  * one subject at a time: gated and tf.layers in one worker, onnxruntime-web in one worker per
- * thread count; then the memory soak.
+ * thread count, inference in `timing.rounds` turns; then the memory soak.
  */
 import { LSTM } from '@gated/cells';
 import { installWasmKernels } from '@gated/wasm';
@@ -42,19 +42,21 @@ async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
   let ort: PageResult['ort'];
   for (const w of ortWorkers) ort = await w.client.ask('start', { threads: w.threads });
   const points: PointTimes[] = [];
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   for (const [i, config] of request.configs.entries()) {
-    const times = await gatedWorker.ask<Omit<PointTimes, 'ortInferMs'>>('time', {
-      config,
-      timing: request.timing,
-    });
-    const ortInferMs: Record<string, number> = {};
-    for (const w of ortWorkers)
-      ortInferMs[w.threads] = await w.client.ask<number>('time', {
-        config,
-        timing: request.timing,
-        model: request.onnx![i],
-      });
-    points.push({ ...times, ortInferMs });
+    const { timing } = request;
+    const times = await gatedWorker.ask<Omit<PointTimes, 'ortInferMs'>>('time', { config, timing });
+    const gatedInfer = [times.gatedInferMs];
+    const ort: Record<string, number[]> = {};
+    for (let round = 0; round < timing.rounds; round++) {
+      if (round > 0) gatedInfer.push(await gatedWorker.ask<number>('infer', { config, timing }));
+      for (const w of ortWorkers) {
+        const ms = await w.client.ask<number>('time', { config, timing, model: request.onnx![i] });
+        ort[w.threads] = [...(ort[w.threads] ?? []), ms];
+      }
+    }
+    const ortInferMs = Object.fromEntries(Object.entries(ort).map(([t, v]) => [t, median(v)]));
+    points.push({ ...times, gatedInferMs: median(gatedInfer), ortInferMs });
   }
   for (const w of ortWorkers) w.client.terminate();
   const soak = await gatedWorker.ask<PageResult['soak']>('soak', { steps: request.soakSteps });
