@@ -60,6 +60,16 @@ export function speedBrowserMarkdown(r: SpeedBrowserResults): string {
       `| ${describe(e.config)} | ${range(over((l) => l.ratios.inferVsOrt?.['1'])(e), times)} | ${range(over((l) => l.ratios.inferVsOrt?.['2'])(e), times)} | ${range(over((l) => l.ratios.inferVsOrtBest)(e), times)} | ${range(over((l) => l.ratios.inferVsTfLayers)(e), times)} | ${range(over((l) => l.ratios.trainVsTfLayers)(e), times)} |`,
     );
   }
+  const verdicts = r.entries.flatMap((e) => {
+    const n = e.loads.length;
+    const vsOrt = e.loads.filter((l) => l.ratios.inferVsOrtBest !== undefined);
+    const faster = vsOrt.filter((l) => l.ratios.inferVsOrtBest! <= 1).length;
+    const train15 = e.loads.filter((l) => l.ratios.trainVsTfLayers >= 15).length;
+    return [
+      `- ${describe(e.config)}: ${vsOrt.length > 0 ? `inference as fast as onnxruntime-web's faster thread count or faster in ${faster} of ${vsOrt.length} loads; ` : ''}training ≥ 15× faster than tf.layers in ${train15} of ${n}.`,
+    ];
+  });
+  lines.push('', '## Verdicts', '', ...verdicts);
   const s = r.soak;
   lines.push(
     '',
