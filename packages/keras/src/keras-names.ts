@@ -19,14 +19,17 @@ const ROLES: readonly string[] = ['kernel', 'recurrent_kernel', 'bias', 'embeddi
  * direction is a segment starting with `forward`/`backward`, as Bidirectional names its halves:
  *   `lstm/kernel` (tfjs-layers), `lstm/lstm_cell/kernel:0` (TF 2 Keras) → single, kernel
  *   `bidirectional/forward_lstm/lstm_cell/bias` → forward, bias
- * Undefined when the last segment is no role we know.
+ * Undefined when the last segment is no role we know. `layerName`, when given, is the Keras
+ * layer the weight belongs to: its own segment and those before it name no direction (a
+ * one-way layer may be called `forward_lstm`).
  */
-export function readKerasWeightName(name: string): KerasWeightName | undefined {
+export function readKerasWeightName(name: string, layerName?: string): KerasWeightName | undefined {
   const segments = name.replace(/:\d+$/, '').split('/');
   const role = segments.at(-1) ?? '';
   if (!ROLES.includes(role)) return undefined;
   // Only the segments before the role can name a direction (a layer could be called forward_…).
-  const owners = segments.slice(0, -1);
+  const before = segments.slice(0, -1);
+  const owners = layerName === undefined ? before : before.slice(before.indexOf(layerName) + 1);
   const direction: KerasDirection = owners.some((s) => s.startsWith('backward'))
     ? 'backward'
     : owners.some((s) => s.startsWith('forward'))
@@ -37,15 +40,16 @@ export function readKerasWeightName(name: string): KerasWeightName | undefined {
 
 /**
  * Sorts a name → tensor map by direction and role, refusing (as problems, not a throw) names
- * with no role, and two names for one role.
+ * with no role, and two names for one role. `layerName`: see `readKerasWeightName`.
  */
 export function groupKerasWeights<T>(
   weights: Record<string, T>,
   problems: string[],
+  layerName?: string,
 ): Map<KerasDirection, Map<KerasRole, { name: string; value: T }>> {
   const groups = new Map<KerasDirection, Map<KerasRole, { name: string; value: T }>>();
   for (const [name, value] of Object.entries(weights)) {
-    const read = readKerasWeightName(name);
+    const read = readKerasWeightName(name, layerName);
     if (read === undefined) {
       problems.push(
         `unexpected weight '${name}': its last name segment must be one of ${ROLES.join(', ')}`,

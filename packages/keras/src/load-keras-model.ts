@@ -47,8 +47,9 @@ export function kerasModelFromArtifacts(artifacts: KerasModelArtifacts): KerasSe
   try {
     for (const [index, { className, config }] of layers.entries()) {
       const own = byLayer[index]!;
+      const layerName = typeof config.name === 'string' ? config.name : undefined;
       const kernel = Object.entries(own).find(([n]) => {
-        const read = readKerasWeightName(n);
+        const read = readKerasWeightName(n, layerName);
         return read?.role === 'kernel' && read.direction !== 'backward';
       });
       const built = buildLayer(className, config, flow, kernel?.[1].shape[0], problems);
@@ -62,7 +63,8 @@ export function kerasModelFromArtifacts(artifacts: KerasModelArtifacts): KerasSe
           flow = { ...flow, ids: className === 'Embedding' };
           inputFeatures = className === 'Embedding' ? undefined : kernel?.[1].shape[0];
         }
-        const dict = kerasStateDict(module, own, config, `${className} '${name}'`, problems);
+        const at = `${className} '${name}'`;
+        const dict = kerasStateDict(module, own, config, at, problems, layerName);
         if (dict) dicts.push(dict);
       }
       runs.push(built.run);

@@ -69,7 +69,8 @@ export function loadKerasWeights(
 
 /**
  * Checks `weights` (and `config`) against `target` and converts them to its state dict, or
- * records every problem and returns undefined. Assigns nothing.
+ * records every problem and returns undefined. Assigns nothing. `layerName`: the Keras layer's
+ * name, when the weights' names start with it (see `readKerasWeightName`).
  */
 export function kerasStateDict(
   target: KerasTarget,
@@ -77,13 +78,14 @@ export function kerasStateDict(
   config: KerasConfig | undefined,
   where: string,
   problems: string[],
+  layerName?: string,
 ): Record<string, Tensor> | undefined {
   if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) {
     problems.push(`weights must be an object of tensors by Keras name, got ${typeof weights}`);
     return undefined;
   }
   const before = problems.length;
-  const groups = groupKerasWeights(weights, problems);
+  const groups = groupKerasWeights(weights, problems, layerName);
   const plan = planFor(target, config ?? {}, config !== undefined, where, problems);
   if (plan !== undefined) checkKerasWeights(plan, groups, where, problems);
   if (plan === undefined || problems.length > before) return undefined;

@@ -89,6 +89,23 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'layers named forward_… and backward_… (their own names, not Bidirectional halves)',
+    layers: () => [
+      tf.layers.lstm({
+        ...input,
+        ...sigmoid,
+        units: UNITS,
+        returnSequences: true,
+        name: 'forward_lstm',
+      }),
+      tf.layers.bidirectional({
+        name: 'backward_bi',
+        layer: tf.layers.simpleRNN({ units: 3, returnSequences: true }) as tf.RNN,
+      }),
+      tf.layers.simpleRNN({ units: 2, name: 'backward_rnn' }),
+    ],
+  },
+  {
     name: 'Dense sigmoid on features',
     layers: () => [tf.layers.dense({ inputShape: [FEATURES], units: 3, activation: 'sigmoid' })],
   },
