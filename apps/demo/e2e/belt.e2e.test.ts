@@ -71,6 +71,16 @@ describe.runIf(chromiumPath)('the belt that survives distance, in headless Chrom
       expect(s.first).toBeGreaterThan(0);
     }
     expect(await page.getByTestId('belt-summary').locator('tr').count()).toBe(3);
+    for (const kind of ['rnn', 'lstm', 'gru']) {
+      const accuracy = Number(
+        await page.getByTestId(`belt-accuracy-${kind}`).getAttribute('data-value'),
+      );
+      expect(accuracy).toBeGreaterThanOrEqual(0);
+      expect(accuracy).toBeLessThanOrEqual(1);
+      expect(await page.getByTestId(`belt-accuracy-${kind}`).textContent()).toContain(
+        `${(100 * accuracy).toFixed(0)}% held-out accuracy`,
+      );
+    }
     for (const gate of ['forget', 'update', 'reset']) {
       const heatmap = page.getByTestId(`belt-gate-${gate}`);
       expect(await heatmap.locator('rect').count()).toBe(32 * 12);

@@ -1,7 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, findChromium, launchChromium, openDemo, serveBuild } from './harness';
+import {
+  chartSeries,
+  collectPageErrors,
+  findChromium,
+  launchChromium,
+  openDemo,
+  serveBuild,
+} from './harness';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) {
@@ -94,14 +101,20 @@ describe.runIf(chromiumPath)('the rough edges of issue #17, in headless Chromium
     await hidden.fill('8');
     expect(await page.getByTestId('hidden-size-error').count()).toBe(0);
     await expect.poll(() => page.getByTestId('count-lstm').textContent()).toBe('832'); // 4 × (8·16 + 8·8 + 2·8)
-    await page.getByTestId('compare-steps').fill('30');
+    await page.getByTestId('compare-steps').fill('2000');
     await page.getByTestId('compare-train').click();
     await expect.poll(() => page.getByTestId('compare-status').textContent()).toMatch(/^Training/);
     for (const id of ['input-size', 'hidden-size', 'compare-distance', 'compare-steps'])
       expect(await page.getByTestId(id).isDisabled()).toBe(true);
     await expect
-      .poll(() => page.getByTestId('compare-status').textContent(), { timeout: 120_000 })
-      .toMatch(/^Finished 30 steps/);
+      .poll(async () => (await chartSeries(page, 'compare-accuracy'))[0]?.count ?? 0, {
+        timeout: 120_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    await page.getByTestId('compare-stop').click();
+    await expect
+      .poll(() => page.getByTestId('compare-status').textContent(), { timeout: 60_000 })
+      .toMatch(/^Stopped after \d+ steps/);
     expect(await page.getByTestId('hidden-size').isDisabled()).toBe(false);
     expect(await page.getByTestId('compare-accuracy-reference').getAttribute('data-y')).toBe(
       '0.25',

@@ -42,7 +42,7 @@ function Answer(props: { title: string; answer: BriefAnswer; testId: string }) {
  * (the same recipe, the decoder seeing only the encoder's final state), side by side.
  */
 export function AttentionCompare({ engine }: { engine: Engine }) {
-  const [text, setText] = useState('Wednesday, September 23, 2037');
+  const [text, setText] = useState('2028/02/07');
   const [result, setResult] = useState<Comparison | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {

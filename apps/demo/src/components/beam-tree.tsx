@@ -1,5 +1,6 @@
 import { displayLabel } from '@gated/viz';
 import type { BeamNodeView, Explanation } from '../engine/explanation';
+import { fixed, percentage } from './format';
 
 const COLUMN = 78;
 const ROW = 24;
@@ -70,7 +71,7 @@ export function BeamTree({ beam }: { beam: Explanation['beam'] }) {
               data-logprob={n.logProb}
               data-token={n.token}
             >
-              <title>{`${displayLabel(n.token)}: ${STATUS_TEXT[n.status]}; log P = ${n.logProb.toFixed(3)}, score = ${n.score.toFixed(3)}`}</title>
+              <title>{`${displayLabel(n.token)}: ${STATUS_TEXT[n.status]}; log P = ${fixed(n.logProb, 3)}, score = ${fixed(n.score, 3)}`}</title>
               {n.status === 'finished' ? (
                 <rect x={x - 6} y={top - 6} width={12} height={12} />
               ) : (
@@ -81,7 +82,7 @@ export function BeamTree({ beam }: { beam: Explanation['beam'] }) {
               </text>
               {n.status !== 'root' && (
                 <text x={x + 9} y={top + 9} class="node-score">
-                  {n.score.toFixed(2)}
+                  {fixed(n.score, 2)}
                 </text>
               )}
             </g>
@@ -100,7 +101,7 @@ export function NBestList({ beam }: { beam: Explanation['beam'] }) {
         <li key={i} data-score={h.score}>
           <output>{h.output || '(empty)'}</output>{' '}
           <span class="note">
-            score {h.score.toFixed(3)}, P = {(100 * h.probability).toFixed(1)}%
+            score {fixed(h.score, 3)}, P = {percentage(h.probability)}
           </span>
         </li>
       ))}

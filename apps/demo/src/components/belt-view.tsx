@@ -8,6 +8,8 @@ import { LineChart } from './line-chart';
 import { NumberField } from './number-field';
 
 const KINDS = ['rnn', 'lstm', 'gru'] as const;
+/** Where, measured, the RNN and the GRU both learn but carry very different gradients. */
+const DEFAULTS = { distance: 15, steps: 1000 };
 const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
 
 /** Units × steps from a `[T][H]` trace. */
@@ -20,8 +22,8 @@ const unitsBySteps = (perStep: number[][]) =>
  * reset and update gates).
  */
 export function BeltView({ engine }: { engine: Engine }) {
-  const [distance, setDistance] = useState(20);
-  const [steps, setSteps] = useState(300);
+  const [distance, setDistance] = useState(DEFAULTS.distance);
+  const [steps, setSteps] = useState(DEFAULTS.steps);
   const [invalid, setInvalid] = useState<Record<string, boolean>>({});
   const [loss, setLoss] = useState<Record<(typeof KINDS)[number], Array<[number, number]>>>({
     rnn: [],
@@ -46,10 +48,13 @@ export function BeltView({ engine }: { engine: Engine }) {
       <p>
         Train all three on recall at one distance (same data, seeds and Adam), then measure
         ‖∂loss/∂x<sub>t</sub>‖ of the classification loss again: dashed before training, solid
-        after. Training is what opens the LSTM’s forget gate and sets the GRU’s update gate so the
-        key survives; the plain RNN has no gate to learn. (Here, as in PyTorch, the GRU keeps its
-        old state where the update gate z is near 1: h<sub>t</sub> = (1 − z) n<sub>t</sub> + z h
-        <sub>t−1</sub>.)
+        after. Measured here (hidden 32): at distance 15 after 1,000 steps the RNN and the GRU both
+        solve the task, yet the gradient reaching the key is 2e-6 of the gradient at the question
+        for the RNN and 0.3 for the GRU, whose update gate holds the key; this LSTM (PyTorch’s
+        initialisation, forget bias 0) has not learned yet. At distance 10 all three learn in 600
+        steps; at 20 none within 1,000: gating makes long memory learnable, not free. (Here, as in
+        PyTorch, the GRU keeps its old state where the update gate z is near 1: h<sub>t</sub> = (1 −
+        z) n<sub>t</sub> + z h<sub>t−1</sub>.)
       </p>
       <div class="controls">
         <NumberField
@@ -131,8 +136,8 @@ export function BeltView({ engine }: { engine: Engine }) {
         <>
           <table class="counts" data-testid="belt-summary">
             <caption>
-              Gradient at the key (distance {farthest}) over the gradient at the question, after{' '}
-              {result.steps} steps
+              Gradient at the key (distance {farthest}) over the gradient at the question, and
+              accuracy, after {result.steps} steps
             </caption>
             <tbody>
               {KINDS.map((k) => (
@@ -145,6 +150,10 @@ export function BeltView({ engine }: { engine: Engine }) {
                   <td data-value={result.trained[k][farthest]! / result.trained[k][0]!}>
                     trained{' '}
                     {(result.trained[k][farthest]! / result.trained[k][0]!).toExponential(1)}
+                  </td>
+                  <td data-testid={`belt-accuracy-${k}`} data-value={result.accuracy[k]}>
+                    {percent(result.accuracy[k])} held-out accuracy
+                    {result.accuracy[k] < 0.4 ? ' (not learned: chance is 25%)' : ''}
                   </td>
                 </tr>
               ))}

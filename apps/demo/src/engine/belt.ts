@@ -1,4 +1,5 @@
 import {
+  classifierAccuracy,
   classifierStep,
   RECALL_TOKENS,
   recallBatch,
@@ -91,6 +92,9 @@ export async function beltJob(
       distances: untrained.rnn.map((_, d) => d),
       untrained,
       trained: measure(),
+      accuracy: Object.fromEntries(
+        KINDS.map((k) => [k, classifierAccuracy(models[k], heldOut)]),
+      ) as Record<Kind, number>,
       tokens: heldOut.tokens[0]!.map((id) => RECALL_TOKENS[id] ?? '?'),
       gates: { forget: lstm.forget ?? [], reset: gru.reset ?? [], update: gru.update ?? [] },
       forgetMean: mean(forget),

@@ -61,6 +61,8 @@ export interface BeltResult {
   /** ‖∂loss/∂x_t‖ per distance, per cell, before and after training. */
   untrained: { rnn: number[]; lstm: number[]; gru: number[] };
   trained: { rnn: number[]; lstm: number[]; gru: number[] };
+  /** Held-out accuracy after training (chance: 0.25). */
+  accuracy: { rnn: number; lstm: number; gru: number };
   /** The held-out sequence the gates were traced on. */
   tokens: string[];
   /** `[T][H]` per gate: the trained LSTM's forget gate, the trained GRU's reset and update gates. */

@@ -1,15 +1,13 @@
 import { displayLabel } from '@gated/viz';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { AttentionStep } from '../components/attention-step';
 import { BeamTree, NBestList } from '../components/beam-tree';
-import { SERIES_COLORS } from '../components/colors';
 import { Heatmap } from '../components/heatmap';
-import { LineChart } from '../components/line-chart';
 import type { Engine } from '../engine/client';
 import { dateFormatExamples, TRAINED_YEARS } from '../engine/date-checks';
 import type { Explanation } from '../engine/explanation';
-import type { JobEvent, TranslatorName } from '../engine/protocol';
-import { describeStatus, useJob } from '../use-job';
+import type { TranslatorName } from '../engine/protocol';
+import { TrainYourOwn } from './train-your-own';
 
 type Choice = Exclude<TranslatorName, 'dates-plain'>;
 
@@ -48,8 +46,6 @@ export function AttentionSection({ engine }: { engine: Engine }) {
   const [answer, setAnswer] = useState<Explanation | null>(null);
   const [error, setError] = useState('');
   const [trained, setTrained] = useState(0);
-  const [loss, setLoss] = useState<Array<[number, number]>>([]);
-  const [exact, setExact] = useState<Array<[number, number]>>([]);
   const beamSize = parseBeamSize(beamText);
 
   useEffect(() => {
@@ -85,16 +81,10 @@ export function AttentionSection({ engine }: { engine: Engine }) {
     };
   }, [engine, model, text, prefix, beamSize, trained]);
 
-  const job = useJob(engine, (event: JobEvent) => {
-    if (event.kind === 'loss') setLoss((l) => [...l, [event.step, event.loss]]);
-    if (event.kind === 'evaluation') setExact((e) => [...e, [event.step, event.exactMatch]]);
-  });
-  useEffect(() => {
-    if (job.status.state === 'done') {
-      setTrained((n) => n + 1);
-      setModel('yours');
-    }
-  }, [job.status]);
+  const onTrained = useCallback(() => {
+    setTrained((n) => n + 1);
+    setModel('yours');
+  }, []);
 
   const typeText = (next: string) => {
     setText(next);
@@ -218,49 +208,51 @@ export function AttentionSection({ engine }: { engine: Engine }) {
       )}
       {answer && (
         <>
-          <h3>What if? Click an output token</h3>
-          <p class="note">
-            Pick a step, then force one of its other candidates below: the decoder continues from
-            your choice, and the heatmap, steps and confidence follow.
-          </p>
-          <ol class="output-tokens" data-testid="attention-output-tokens">
-            {answer.steps.map((s, i) => (
-              <li key={i}>
-                <button
-                  type="button"
-                  class={`token${i === step ? ' current' : ''}${s.forced ? ' forced' : ''}`}
-                  data-testid="output-token"
-                  data-forced={s.forced}
-                  aria-pressed={i === step}
-                  onClick={() => setStep(i)}
-                >
-                  {displayLabel(s.token)}
-                </button>
-              </li>
-            ))}
-          </ol>
-          {prefix.length > 0 && (
-            <button
-              type="button"
-              data-testid="attention-whatif-reset"
-              onClick={() => typeText(text)}
-            >
-              Back to the model’s own answer
-            </button>
-          )}
-          {answer.steps[0]?.weights && (
-            <Heatmap
-              title={`Attention of each output token over the input “${answer.read}”`}
-              columns={answer.sourceTokens}
-              rows={answer.steps.map((s) => s.token)}
-              values={answer.steps.map((s) => s.weights ?? [])}
-              domain={[0, 1]}
-              cellSize={24}
-              testId="attention-heatmap"
-              legend="attention weight α (row i, column j)"
-              highlightRow={step}
-            />
-          )}
+          <div data-testid="what-if-view">
+            <h3>What if? Click an output token</h3>
+            <p class="note">
+              Pick a step, then force one of its other candidates below: the decoder continues from
+              your choice, and the heatmap, steps and confidence follow.
+            </p>
+            <ol class="output-tokens" data-testid="attention-output-tokens">
+              {answer.steps.map((s, i) => (
+                <li key={i}>
+                  <button
+                    type="button"
+                    class={`token${i === step ? ' current' : ''}${s.forced ? ' forced' : ''}`}
+                    data-testid="output-token"
+                    data-forced={s.forced}
+                    aria-pressed={i === step}
+                    onClick={() => setStep(i)}
+                  >
+                    {displayLabel(s.token)}
+                  </button>
+                </li>
+              ))}
+            </ol>
+            {prefix.length > 0 && (
+              <button
+                type="button"
+                data-testid="attention-whatif-reset"
+                onClick={() => typeText(text)}
+              >
+                Back to the model’s own answer
+              </button>
+            )}
+            {answer.steps[0]?.weights && (
+              <Heatmap
+                title={`Attention of each output token over the input “${answer.read}”`}
+                columns={answer.sourceTokens}
+                rows={answer.steps.map((s) => s.token)}
+                values={answer.steps.map((s) => s.weights ?? [])}
+                domain={[0, 1]}
+                cellSize={24}
+                testId="attention-heatmap"
+                legend="attention weight α (row i, column j)"
+                highlightRow={step}
+              />
+            )}
+          </div>
           <h3>Step through the decoder</h3>
           <AttentionStep
             explanation={answer}
@@ -269,76 +261,33 @@ export function AttentionSection({ engine }: { engine: Engine }) {
             onForce={force}
             attentionKind={answer.attention}
           />
-          <h3>Beam search</h3>
-          <p>
-            Greedy decoding keeps one hypothesis; beam search keeps the best few at every length and
-            finishes with the best length-normalised score log P / ((5 + |y|) / 6) (Wu et al. 2016).
-            Blue: kept; green square: finished with &lt;/s&gt;; grey: the best of the pruned. The
-            number under each token is its normalised score.
-          </p>
-          <div class="controls">
-            <label for="beam-size">Beam size (1–8)</label>
-            <input
-              id="beam-size"
-              data-testid="beam-size"
-              type="number"
-              min={1}
-              max={8}
-              value={beamText}
-              onInput={(e) => setBeamText(e.currentTarget.value)}
-            />
+          <div data-testid="beam-view">
+            <h3>Beam search</h3>
+            <p>
+              Greedy decoding keeps one hypothesis; beam search keeps the best few at every length
+              and finishes with the best length-normalised score log P / ((5 + |y|) / 6) (Wu et al.
+              2016). Blue: kept; green square: finished with &lt;/s&gt;; grey: the best of the
+              pruned. The number under each token is its normalised score.
+            </p>
+            <div class="controls">
+              <label for="beam-size">Beam size (1–8)</label>
+              <input
+                id="beam-size"
+                data-testid="beam-size"
+                type="number"
+                min={1}
+                max={8}
+                value={beamText}
+                onInput={(e) => setBeamText(e.currentTarget.value)}
+              />
+            </div>
+            <BeamTree beam={answer.beam} />
+            <h4>n-best list</h4>
+            <NBestList beam={answer.beam} />
           </div>
-          <BeamTree beam={answer.beam} />
-          <h4>n-best list</h4>
-          <NBestList beam={answer.beam} />
         </>
       )}
-      <h3>Train your own</h3>
-      <p>
-        A smaller date model (GRU 48, Bahdanau attention) trained from scratch in the worker. It
-        answers above when training finishes or you stop it.
-      </p>
-      <div class="controls">
-        <button
-          type="button"
-          data-testid="attention-train"
-          disabled={job.running}
-          onClick={() => {
-            setLoss([]);
-            setExact([]);
-            job.start({ kind: 'dates', steps: 400 });
-          }}
-        >
-          Train a date model
-        </button>
-        <button
-          type="button"
-          data-testid="attention-stop"
-          disabled={!job.running}
-          onClick={job.stop}
-        >
-          Stop
-        </button>
-      </div>
-      <p aria-live="polite" data-testid="attention-status">
-        {describeStatus(job.status)}
-      </p>
-      <div class="grid-2">
-        <LineChart
-          title="Training loss of your date model"
-          xLabel="step"
-          yLabel="cross-entropy"
-          testId="attention-loss"
-          series={[{ name: 'loss', color: SERIES_COLORS.lstm, points: loss }]}
-        />
-        <LineChart
-          title="Exact match of your date model on 64 held-out dates"
-          xLabel="step"
-          yLabel="exact match"
-          yDomain={[0, 1]}
-          series={[{ name: 'exact match', color: SERIES_COLORS.gru, points: exact }]}
-        />
-      </div>
+      <TrainYourOwn engine={engine} onTrained={onTrained} />
     </section>
   );
 }

@@ -55,7 +55,10 @@ export function BottleneckSection({ engine }: { engine: Engine }) {
       <p>
         Two pretrained date models of the same recipe (a bidirectional GRU of 96): one decodes with
         attention, the other from the encoder’s final state alone — the whole date squeezed into one
-        vector. Type a date; green characters are right, red wrong.
+        vector. Type a date; green characters are right, red wrong. On 400 held-out dates (seed 77)
+        the model with attention gets every one right and the one without 383: its errors are dates
+        like <code>2028/02/07</code> → <code>2028-07-22</code>, where it must recall which number
+        came where.
       </p>
       <AttentionCompare engine={engine} />
       <h3>Train both: copying sequences of growing length</h3>
