@@ -3,14 +3,16 @@
 DDP on N processes (gloo on CPU, nccl on GPUs), checkpointing in gated's format and resuming:
 
     pnpm bench:export-g2p --out g2p.tsv
-    OMP_NUM_THREADS=1 torchrun --nproc_per_node 2 python/train_g2p.py --data g2p.tsv --out runs/g2p --steps 300
+    OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 --redirects 1 --tee 1 \\
+      python/train_g2p.py --data g2p.tsv --out runs/g2p --steps 300
     pnpm bench predict --model runs/g2p/model < words.txt
 
 `--out DIR` gets `DIR/model` (config.json + weights.safetensors: what gated serves, in Node or
 in the demo) and `DIR/training` (the same plus Adam's moments and the step: what a rerun of the
 same command resumes from). Every process takes its own slice of each global batch of
 `batch-size × N` examples; the order is fixed by the seed, so a resumed run sees the data an
-uninterrupted one would.
+uninterrupted one would. (`--redirects 1 --tee 1`: Debian's torch 1.13 on Python 3.11 cannot
+parse torchrun's own default for them; see python/README.md.)
 """
 import argparse
 import math
