@@ -21,8 +21,23 @@ TOKENIZERS = {"characters": (characters, "".join), "symbols": (symbols, " ".join
 BATCH_SIZE = 64
 
 
+def check_text_model(extra):
+    """Refuses, naming what is missing, a checkpoint whose `extra` is not a text model's (the
+    vocabularies and tokenizers train_g2p.py and the bench save)."""
+    if not isinstance(extra, dict):
+        raise ValueError(f"predict: the checkpoint's extra must be an object, got {type(extra).__name__}")
+    missing = [k for k in ("sourceVocab", "targetVocab", "sourceTokenizer", "targetTokenizer") if k not in extra]
+    if missing:
+        raise ValueError(f"predict: not a text model checkpoint: its extra lacks {', '.join(missing)} "
+                         f"(train_g2p.py writes them), got keys {sorted(extra)}")
+    for key in ("sourceTokenizer", "targetTokenizer"):
+        if extra[key] not in TOKENIZERS:
+            raise ValueError(f"predict: {key} must be one of {', '.join(TOKENIZERS)}, got {extra[key]!r}")
+
+
 def predict(model, extra, texts, beam=1):
     """Output texts for input texts (each non-empty), in order."""
+    check_text_model(extra)
     source_vocab, target_vocab = Vocab.from_json(extra["sourceVocab"]), Vocab.from_json(extra["targetVocab"])
     tokenize = TOKENIZERS[extra["sourceTokenizer"]][0]
     join = TOKENIZERS[extra["targetTokenizer"]][1]
@@ -43,6 +58,10 @@ def main(argv):
         p.error(f"--beam must be a positive integer, got {args.beam}")
     torch.set_num_threads(1)
     model, extra = load_model(read_checkpoint(args.model))
+    try:
+        check_text_model(extra)
+    except ValueError as error:
+        raise SystemExit(f"{args.model}: {error}") from None
     lines = [line.rstrip("\r\n") for line in sys.stdin]
     texts = [t for t in lines if t.strip()]
     for start in range(0, len(texts), BATCH_SIZE):
