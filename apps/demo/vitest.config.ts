@@ -8,6 +8,9 @@ export default mergeConfig(
       include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
       setupFiles: ['test/setup-backend.ts'],
       testTimeout: 300_000,
+      // One browser at a time: the e2e files each start Chromium and train in its worker, and
+      // two at once on a small machine would stretch the main-thread pause the demo test bounds.
+      fileParallelism: false,
     },
   }),
 );
