@@ -43,11 +43,20 @@ export type LayerPlan =
       units: number;
       /** The Keras layer has a bias (`use_bias`). */
       kerasBias: boolean;
+      /** No config gave `use_bias`: `kerasBias` was taken from the target. */
+      biasAssumed: boolean;
       /** The gated layer has `bias_ih`/`bias_hh` (zeros are loaded where Keras has none). */
       targetBias: boolean;
       directions: KerasDirection[];
     }
-  | { kind: 'dense'; inputSize: number; units: number; kerasBias: boolean; targetBias: boolean }
+  | {
+      kind: 'dense';
+      inputSize: number;
+      units: number;
+      kerasBias: boolean;
+      biasAssumed: boolean;
+      targetBias: boolean;
+    }
   | { kind: 'embedding'; inputDim: number; outputDim: number };
 
 /** Keras's shape of each weight the plan needs, by direction and role. */
@@ -114,7 +123,9 @@ export function checkKerasWeights(
 
 function whyUnexpected(plan: LayerPlan, direction: KerasDirection, role: KerasRole): string {
   if (plan.kind !== 'embedding' && role === 'bias' && !plan.kerasBias) {
-    return 'the layer has use_bias=False';
+    return plan.biasAssumed
+      ? 'the target has bias: false; a Keras layer with use_bias=True needs a target with biases'
+      : 'the layer has use_bias=False';
   }
   if (plan.kind !== 'dense' && plan.kind !== 'embedding') {
     if (direction !== 'single' && !plan.directions.includes(direction)) {

@@ -150,6 +150,13 @@ const refusals: Refusal[] = [
     message: /the Keras layer has a bias \(use_bias=True\), the target has bias: false/,
   },
   {
+    name: 'a Keras bias, no config, and a target without one',
+    target: () => lstm({ bias: false }),
+    weights: () => lstmWeights(),
+    message:
+      /unexpected weight 'lstm\/bias' \(the target has bias: false; a Keras layer with use_bias=True needs a target with biases\)/,
+  },
+  {
     name: "a Bidirectional's weights into a one-way target",
     target: lstm,
     weights: () => ({ ...lstmWeights('bi/forward_lstm'), ...lstmWeights('bi/backward_lstm') }),

@@ -119,7 +119,7 @@ function planFor(
         `${where}: the Keras layer has a bias (use_bias=True), the target has bias: false`,
       );
     }
-    return { kerasBias, targetBias };
+    return { kerasBias, biasAssumed: !hasConfig, targetBias };
   };
   if (target instanceof Embedding) {
     const read = readEmbeddingConfig(config, where, problems);
