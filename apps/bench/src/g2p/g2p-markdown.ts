@@ -16,6 +16,11 @@ const PUBLISHED: ReadonlyArray<readonly [string, string, string, string, string]
   ['Sun et al. 2019, distilled Transformer ensemble', '19.88', '4.6', '—', '—'],
 ];
 
+const RECIPE = [
+  "Recipe (`g2pStressRecipe` in `src/models/g2p-stress.ts`): bidirectional LSTM encoder (122 per direction) and Bahdanau-attention LSTM decoder 244 wide, embeddings 64, dropout 0.2; CMUdict with stress (73 target tokens), lower-cased words; batches of 64 bucketed by length (`bucketByLength`, reseeded each epoch); Adam 1e-3, 200 warm-up steps, cosine to 2% at step 4,000. Warm-started from the stress-free model (`apps/demo/public/models/g2p`: 256 wide, 15,000 steps, 140.4 min on one core): its first 244 units kept (122 of 128 per encoder direction), each stressed phoneme starting from its bare phoneme's embedding and output row, the output bias split by how often each stress occurs in training (`src/g2p/warm-start.ts`). So the model's training in all is that 140.4 min plus this run's time. The training log with wall time is `runs/g2p-stress/training-log.txt`; a from-scratch run (248 wide, embeddings 48, 16,000 steps) was started first and stopped by hand at step ~600: at up to 1.8 s per step on this shared machine it could not have finished in the session (`runs/g2p-stress-scratch/training-log.txt`).",
+  '',
+];
+
 /** `results/g2p.md`. */
 export function g2pMarkdown(r: G2PResults): string {
   const m = r.model;
@@ -26,6 +31,7 @@ export function g2pMarkdown(r: G2PResults): string {
     '',
     `Model: \`${m.dir}\` — ${m.parameters.toLocaleString('en-US')} parameters, ${m.trainedSteps.toLocaleString('en-US')} steps (${(m.trainingSeconds / 60).toFixed(1)} min wall time of this run, after the warm start). Shipped as F16 (\`${m.f16Dir}\`): **${m.f16Bytes.toLocaleString('en-US')} bytes** of weights (F32: ${m.f32Bytes.toLocaleString('en-US')}).`,
     '',
+    ...(r.quick ? [] : RECIPE),
     `## Test split, model only (no lexicon), F16 weights: ${r.test.words.toLocaleString('en-US')} words`,
     '',
     'Our split: FNV-1a 32 of the word mod 100, 0–9 test (`cmudictG2P` in @gated/datasets). A word is right when it equals any of its CMUdict pronunciations; without stress, the digits are removed from prediction and references alike.',
@@ -47,7 +53,7 @@ export function g2pMarkdown(r: G2PResults): string {
     `| cold start: first word | ${r.speed.coldStartMs.firstWord.toFixed(0)} ms |`,
     `| download (F16 weights) | ${(m.f16Bytes / 1e6).toFixed(2)} MB |`,
     '',
-    'The machine is shared by many jobs while these run, so the times are upper bounds.',
+    `The machine is shared by many jobs while these run (load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' → ')} on ${r.machine.cores} cores, at the start and the end of the report), so the times are upper bounds.`,
     '',
     '## Beside published CMUdict results',
     '',

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TextModel } from '@gated/models';
 import { loadTextModel } from '@gated/models/node';
@@ -27,6 +28,8 @@ export interface G2PResults {
   quick: boolean;
   machine: MachineDescription;
   accelerator: { engines: string[]; threads: number };
+  /** The 1-minute load average when the report started and when it ended (a shared machine). */
+  loadAverage: [number, number];
   model: {
     dir: string;
     /** The F16 copy the package ships, and what it weighs. */
@@ -91,6 +94,7 @@ export async function runG2PReport(options: {
   modelDir?: string;
   sample?: number;
 }): Promise<G2PResults> {
+  const loadAtStart = loadavg()[0]!;
   const places = g2pStressPlaces(options.quick, options.out);
   const modelDir = options.modelDir ?? places.modelDir;
   const f32 = loadTextModel(modelDir);
@@ -154,6 +158,7 @@ export async function runG2PReport(options: {
     quick: options.quick,
     machine: describeMachine(),
     accelerator: { engines: [...status.engines], threads: status.threads },
+    loadAverage: [loadAtStart, loadavg()[0]!],
     model: {
       dir: modelDir,
       f16Dir,

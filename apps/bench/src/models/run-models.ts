@@ -24,7 +24,7 @@ export interface ModelRunOptions {
   timeBudgetMinutes?: number;
 }
 
-/** The schema of `results/train-demo-models.json` and `results/g2p.json`. */
+/** The schema of `results/train-demo-models.json`. */
 export interface ModelResults {
   suite: 'train-demo-models' | 'g2p';
   schemaVersion: 1;
