@@ -139,6 +139,20 @@ describe('README links', () => {
   });
 });
 
+describe('package READMEs', () => {
+  it('each public package has one, linking the API reference', () => {
+    const missing = ours
+      .filter(({ dir }) => {
+        const readme = join(dir, 'README.md');
+        return (
+          !existsSync(readme) || !readFileSync(readme, 'utf8').includes('(../../docs/README.md)')
+        );
+      })
+      .map(({ name }) => name);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('package metadata', () => {
   it("every public package's Node floor is the root's", () => {
     const floors = ours.map(({ name, manifest }) => [name, manifest.engines?.node]);
