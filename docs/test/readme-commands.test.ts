@@ -154,6 +154,30 @@ describe('package READMEs', () => {
 });
 
 describe('package metadata', () => {
+  it('repository (with its directory), homepage and bugs: on every public package or on none', () => {
+    // None yet: the project has no public repository URL. Once one package has them, all must.
+    const fields = ours.map(({ dir, manifest }) => {
+      const m = manifest as {
+        repository?: { type?: string; url?: string; directory?: string };
+        homepage?: string;
+        bugs?: unknown;
+      };
+      return {
+        repository: m.repository !== undefined,
+        directory:
+          m.repository === undefined || m.repository.directory === dir.slice(root.length + 1),
+        homepage: m.homepage !== undefined,
+        bugs: m.bugs !== undefined,
+      };
+    });
+    const first = fields[0]!;
+    expect(fields.every((f) => f.directory)).toBe(true);
+    expect(fields).toEqual(fields.map(() => ({ ...first, directory: true })));
+    expect(
+      [first.repository, first.homepage, first.bugs].every((v) => v === first.repository),
+    ).toBe(true);
+  });
+
   it("every public package's Node floor is the root's", () => {
     const floors = ours.map(({ name, manifest }) => [name, manifest.engines?.node]);
     expect(floors).toEqual(ours.map(({ name }) => [name, rootManifest.engines?.node]));
