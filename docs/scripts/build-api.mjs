@@ -9,7 +9,7 @@
  * with the entry points read from each package.json: one conversion per package (validated), then
  * one merged site (links across packages validated).
  *
- * Usage: node docs/scripts/build-api.mjs [package-name ...]   (root: `pnpm docs`)
+ * Usage: node docs/scripts/build-api.mjs [package-name ...]   (root: `pnpm run docs`)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

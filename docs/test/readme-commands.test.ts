@@ -71,6 +71,13 @@ const commands = readmePaths()
       .map((words) => ({ where: `${block.readme}:${block.line}`, words })),
   );
 
+/** Names `pnpm <name>` takes as its own command rather than a script (pnpm 10). */
+const PNPM_COMMANDS = new Set(
+  'add audit bin bugs cache config dedupe deploy docs dlx doctor env fetch import info init licenses link list ls outdated pack patch prefix prune publish rebuild remove repo root search server setup store unlink update view why'.split(
+    ' ',
+  ),
+);
+
 /** A problem with one command, or undefined when it checks out. */
 function problem(words: string[]): string | undefined {
   const [tool, ...rest] = words;
@@ -92,6 +99,10 @@ function problem(words: string[]): string | undefined {
   if (tool !== 'pnpm') return undefined; // printf, mkdir, python… are not ours to check
   let args = rest.filter((word) => word !== '--silent' && word !== '-s');
   if (args[0] === 'install' || args[0] === 'exec') return undefined;
+  // pnpm's own commands (some passed on to npm) win over a script of the same name.
+  if (PNPM_COMMANDS.has(args[0] ?? ''))
+    return `pnpm ${args[0]} is pnpm's own command; write pnpm run ${args[0]}`;
+  if (args[0] === 'run') args = args.slice(1);
   let scripts = rootManifest.scripts ?? {};
   if (args[0] === '--filter') {
     const target = workspace.get(args[1] ?? '');
@@ -121,6 +132,8 @@ describe('README shell blocks', () => {
 
   it('would catch a wrong one (the checks can fail)', () => {
     expect(problem(['pnpm', 'no-such-script'])).toBe("no script 'no-such-script'");
+    expect(problem(['pnpm', 'docs'])).toMatch(/pnpm's own command/);
+    expect(problem(['pnpm', 'run', 'docs'])).toBeUndefined();
     expect(problem(['npm', 'install', '@gated/nope'])).toMatch(/no package declares/);
     expect(() => problem(['pnpm', '--silent', 'bench', 'predict', '--model'])).toThrow(/--model/);
   });
