@@ -17,8 +17,9 @@ export interface WasmKernelsOptions {
   /**
    * Threads for the recurrent layers. Default `'auto'`: two in Node on a machine with two or more
    * cores (unless GATED_WASM_THREADS=off is set in the environment); in a cross-origin isolated
-   * page or Web Worker min(navigator.hardwareConcurrency, 4) (Web Workers over shared memory);
-   * one elsewhere. A number asks for at most that many; 1 keeps everything on the calling thread.
+   * page or Web Worker half the cores, at most 4: min(4, ceil(navigator.hardwareConcurrency / 2))
+   * (Web Workers over shared memory); one elsewhere. A number asks for at most that many (in a
+   * page at most min(hardwareConcurrency, 4)); 1 keeps everything on the calling thread.
    */
   threads?: number | 'auto';
   /**
@@ -146,10 +147,26 @@ async function chooseBrowserThreads(
   const cores =
     (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
       ?.hardwareConcurrency ?? 1;
+  if (!browserPoolPossible()) {
+    return {
+      threads: 1,
+      note: 'the page is not cross-origin isolated (COOP/COEP), so there is no shared memory for threads',
+    };
+  }
   const offered = Math.min(cores, MAX_PARTS);
-  const wanted = requested === 'auto' ? offered : Math.min(requested, offered);
+  // 'auto' leaves half the cores to the page, tfjs's own threads and the rest of the machine (as
+  // onnxruntime-web's default does): lock-step threads lose when a partner waits for a core (on
+  // a 2-core machine two threads took 1.3× one thread's time in Chromium).
+  const wanted =
+    requested === 'auto' ? Math.min(MAX_PARTS, Math.ceil(cores / 2)) : Math.min(requested, offered);
   if (wanted < 2) {
-    return { threads: 1, note: `navigator.hardwareConcurrency is ${cores}: one thread` };
+    return {
+      threads: 1,
+      note:
+        requested === 'auto'
+          ? `navigator.hardwareConcurrency is ${cores}: one thread (threads: 2 asks for more)`
+          : `navigator.hardwareConcurrency is ${cores}: one thread`,
+    };
   }
   const { pool, note } = await startBrowserPool(offered);
   if (!pool) return { threads: 1, note: note ?? 'the thread pool is not available' };

@@ -64,9 +64,11 @@ function time(config: BrowserConfig, timing: Timing): Omit<PointTimes, 'ortInfer
 
 /**
  * `steps` training steps, alternating an LSTM and a GRU at a size that takes the threaded
- * engine, after 20 of warm-up: tensors, tensor bytes and the backend's heap before and after.
+ * engine (on two threads), after 20 of warm-up: tensors, tensor bytes and the backend's heap before and after.
  */
-function soak(steps: number): PageSoak {
+async function soak(steps: number): Promise<PageSoak> {
+  // Two threads, whatever 'auto' chose: the threaded engine's memory is what could grow.
+  await installWasmKernels({ threads: 2 });
   const config = { batch: 16, length: 32, input: 32, hidden: 128 };
   const subjects = [
     gatedSubject({ ...config, kind: 'lstm' }),
