@@ -85,7 +85,7 @@ describe('README', () => {
     const { values } = await runSnippet(4, ['phonemes']);
     expect(values.phonemes).toEqual([
       'Z IY1 B R AH0',
-      'K W IH0 G Z AA1 T IH0 K',
+      'K W IH0 K S AA1 T IH0 K',
       'G EY1 T IH0 D N AH0 S',
     ]);
     expect(tf.memory().numTensors).toBe(before);

@@ -11,7 +11,7 @@ import { PronunciationModel } from './pronunciation-model';
 const SHIPPED = {
   /**
    * The bench's stress-keeping model (`pnpm bench g2p`, apps/bench/runs/g2p-stress/model: 244
-   * wide, 4,000 steps warm-started from the demo's stress-free model), converted to F16.
+   * wide, 8,000 steps warm-started from the demo's stress-free model), converted to F16.
    */
   parameters: 987_121,
   stress: true,
@@ -22,14 +22,14 @@ const SHIPPED = {
    * F16 weights agree on all of the first 300 test-split words.
    */
   greedy: {
-    zebra: ['Z IY1 B R AH0', 0.6203],
-    gatedness: ['G EY1 T IH0 D N AH0 S', 0.6101],
-    tensorflow: ['T EH1 N S ER0 F L OW2', 0.5164],
-    hello: ['HH EH1 L OW0', 0.9382],
-    pronunciation: ['P R AH0 N AH1 N S IY0 EY1 SH AH0 N', 0.3212],
-    "o'brien": ['OW0 B R AY1 AH0 N', 0.6134],
-    xylophone: ['Z AY1 L AH0 F OW2 N', 0.678],
-    quixotic: ['K W IH0 G Z AA1 T IH0 K', 0.2832],
+    zebra: ['Z IY1 B R AH0', 0.6384],
+    gatedness: ['G EY1 T IH0 D N AH0 S', 0.6142],
+    tensorflow: ['T EH1 N S ER0 F L OW2', 0.6296],
+    hello: ['HH EH1 L OW0', 0.9601],
+    pronunciation: ['P R AH0 N AH2 N S IY0 EY1 SH AH0 N', 0.2614],
+    "o'brien": ['OW0 B R AY1 AH0 N', 0.5464],
+    xylophone: ['Z AY1 L AH0 F OW2 N', 0.7657],
+    quixotic: ['K W IH0 K S AA1 T IH0 K', 0.3879],
   } as Record<string, [string, number]>,
 };
 
