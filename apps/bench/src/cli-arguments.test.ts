@@ -27,7 +27,7 @@ describe('the bench command line', () => {
     [[], 'which suite?'],
     [
       ['nope'],
-      "unknown suite 'nope'; the suites are speed, claims, train-demo-models, g2p, predict",
+      "unknown suite 'nope'; the suites are speed, speed-browser, claims, train-demo-models, g2p, predict",
     ],
     [['speed', 'claims'], 'one suite at a time, got speed and claims'],
     [['speed', '--backend', 'gpu'], '--backend must be wasm, cpu or tensorflow, got gpu'],

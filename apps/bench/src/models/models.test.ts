@@ -13,13 +13,13 @@ const out = mkdtempSync(join(tmpdir(), 'gated-models-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
-  it('trains the three demo models, writes results with the documented schema, and predicts from stdin', async () => {
+  it('trains the four demo models, writes results with the documented schema, and predicts from stdin', async () => {
     await runSuite(parseArguments(['train-demo-models', '--quick', '--out', out]));
     const results = JSON.parse(
       readFileSync(join(out, 'train-demo-models.json'), 'utf8'),
     ) as ModelResults;
     expect(results).toMatchObject({ suite: 'train-demo-models', schemaVersion: 1, quick: true });
-    expect(results.models.map((m) => m.task)).toEqual(['dates', 'g2p']);
+    expect(results.models.map((m) => m.task)).toEqual(['dates', 'dates-plain', 'g2p']);
     expect(results.recall).toMatchObject({ task: 'recall', trainedSteps: 20, parameters: 332 });
     expect(results.recall!.accuracy.map((a) => a.distance)).toEqual([3, 6]);
     expect(readdirSync(results.recall!.modelDir).sort()).toEqual([
@@ -42,7 +42,9 @@ describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
       expect(m.test.examples).toBe(20);
       expect(m.test.wordErrorRate).toBeCloseTo(1 - m.test.exactMatch, 12);
       // The quick recipes' models (their sizes and the vocabularies of the quick splits).
-      expect(m.parameters).toBe(({ dates: 8687, g2p: 17272 } as Record<string, number>)[m.task]);
+      expect(m.parameters).toBe(
+        ({ dates: 8687, 'dates-plain': 6879, g2p: 17272 } as Record<string, number>)[m.task],
+      );
       expect(m.latencyMsPerWord).toBeGreaterThan(0);
     }
     await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
