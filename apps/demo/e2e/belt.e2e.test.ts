@@ -1,50 +1,32 @@
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartSeries,
-  collectPageErrors,
-  findChromium,
-  launchChromium,
-  openDemo,
-  serveBuild,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chartSeries, chromiumFor, useDemoPage } from './harness';
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
-  if (process.env.GATED_E2E === 'required') throw new Error(message);
-  console.warn(`\n  ${message} The belt browser tests are left out.\n`);
-}
+const chromiumPath = chromiumFor('The belt browser tests');
 
 describe.runIf(chromiumPath)('the belt that survives distance, in headless Chromium', () => {
-  let server: PreviewServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    let url: string;
-    ({ server, url } = await serveBuild());
-    browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    errors = collectPageErrors(page);
-    await openDemo(page, url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useDemoPage(chromiumPath!, (demo) => ({ page, errors } = demo));
 
   it('says what the forget gate measures on the sequence shown', async () => {
     await page.getByTestId('recall-input').fill('K3 x1 x4 x0 x2 x5 x1 x1 ?');
     const summary = page.getByTestId('forget-summary');
     await summary.waitFor({ timeout: 60_000 });
-    const mean = Number(await summary.getAttribute('data-mean'));
-    const above = Number(await summary.getAttribute('data-above'));
-    expect(await summary.textContent()).toContain(`averages ${mean.toFixed(2)}`);
-    expect(await summary.textContent()).toContain(`${(100 * above).toFixed(0)}%`);
+    // The summary re-renders when the typed sequence's gates arrive: its numbers and its words are
+    // read at one moment, until they agree (a summary whose words never match its numbers fails).
+    const words = () =>
+      summary.evaluate((element) => {
+        const mean = Number(element.getAttribute('data-mean'));
+        const above = Number(element.getAttribute('data-above'));
+        const text = element.textContent ?? '';
+        return (
+          text.includes(`averages ${mean.toFixed(2)}`) &&
+          text.includes(`${(100 * above).toFixed(0)}% of its values`)
+        );
+      });
+    await expect.poll(words, { timeout: 30_000 }).toBe(true);
     expect(await page.getByTestId('section-lstm').textContent()).not.toContain('stays near 1');
   });
 

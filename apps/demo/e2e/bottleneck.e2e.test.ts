@@ -1,41 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartSeries,
-  collectPageErrors,
-  findChromium,
-  launchChromium,
-  openDemo,
-  serveBuild,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chartSeries, chromiumFor, useDemoPage } from './harness';
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
-  if (process.env.GATED_E2E === 'required') throw new Error(message);
-  console.warn(`\n  ${message} The bottleneck browser tests are left out.\n`);
-}
+const chromiumPath = chromiumFor('The bottleneck browser tests');
 
 describe.runIf(chromiumPath)('the bottleneck on the same input, in headless Chromium', () => {
-  let server: PreviewServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    let url: string;
-    ({ server, url } = await serveBuild());
-    browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    errors = collectPageErrors(page);
-    await openDemo(page, url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useDemoPage(chromiumPath!, (demo) => ({ page, errors } = demo));
 
   it('answers one typed date with and without attention, marking each character', async () => {
     await page.getByTestId('compare-date').fill('June 5, 2026');

@@ -1,14 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, findChromium, launchChromium, openDemo, serveBuild } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumFor, useDemoPage } from './harness';
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
-  if (process.env.GATED_E2E === 'required') throw new Error(message);
-  console.warn(`\n  ${message} The explainer's browser tests are left out.\n`);
-}
+const chromiumPath = chromiumFor("The explainer's browser tests");
 
 /** The numbers a row of cells carries in `data-value`. */
 async function values(page: Page, selector: string): Promise<number[]> {
@@ -32,24 +26,10 @@ async function ask(page: Page, text: string, expected?: string | RegExp): Promis
 }
 
 describe.runIf(chromiumPath)('the attention explainer in headless Chromium', () => {
-  let server: PreviewServer;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    let url: string;
-    ({ server, url } = await serveBuild());
-    browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    errors = collectPageErrors(page);
-    await openDemo(page, url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useDemoPage(chromiumPath!, (demo) => ({ page, errors } = demo));
 
   it('steps through the decoder: weights sum to 1 and the context is Σ α h, at every step', async () => {
     await ask(page, 'June 5, 2026', /^2026-06-05$/);

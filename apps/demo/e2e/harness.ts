@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,6 +18,51 @@ export function findChromium(): string | undefined {
     return fromEnvironment;
   }
   return CANDIDATES.find((path) => existsSync(path));
+}
+
+/**
+ * Chromium for a suite of browser tests; without one, a warning that `tests` are left out, or an
+ * error where `GATED_E2E=required` (as in CI, where .ci/run installs Chromium).
+ */
+export function chromiumFor(tests: string): string | undefined {
+  const path = findChromium();
+  if (path) return path;
+  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
+  if (process.env.GATED_E2E === 'required') throw new Error(message);
+  console.warn(`\n  ${message} ${tests} are left out.\n`);
+  return undefined;
+}
+
+/** The demo as a suite of browser tests meets it. */
+export interface DemoPage {
+  browser: Browser;
+  /** The demo at 1200 × 900, opened and ready. */
+  page: Page;
+  /** What the page logged as errors since it opened (collectPageErrors). */
+  errors: string[];
+  url: string;
+}
+
+/**
+ * Serves the build and opens it in headless Chromium before the suite's tests, closing both after
+ * them; `onOpen` hands the suite its page.
+ */
+export function useDemoPage(chromiumPath: string, onOpen: (demo: DemoPage) => void): void {
+  let server: PreviewServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    let url: string;
+    ({ server, url } = await serveBuild());
+    browser = await launchChromium(chromiumPath);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = collectPageErrors(page);
+    await openDemo(page, url);
+    onOpen({ browser, page, errors, url });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
 
 /** Serves `dist/` (with the COOP/COEP headers) on a free port. */

@@ -1,45 +1,20 @@
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chartSeries,
-  collectPageErrors,
-  findChromium,
-  launchChromium,
-  openDemo,
-  serveBuild,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { chartSeries, chromiumFor, collectPageErrors, openDemo, useDemoPage } from './harness';
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  const message = 'No Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH).';
-  if (process.env.GATED_E2E === 'required') throw new Error(message);
-  console.warn(`\n  ${message} The rough-edge browser tests are left out.\n`);
-}
+const chromiumPath = chromiumFor('The rough-edge browser tests');
 
 /** Whether the page scrolls sideways. */
 const scrollsSideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 describe.runIf(chromiumPath)('the rough edges of issue #17, in headless Chromium', () => {
-  let server: PreviewServer;
   let url: string;
   let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    ({ server, url } = await serveBuild());
-    browser = await launchChromium(chromiumPath!);
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    errors = collectPageErrors(page);
-    await openDemo(page, url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useDemoPage(chromiumPath!, (demo) => ({ page, errors, url, browser } = demo));
 
   it('clears the LSTM answer and heatmaps when a sequence is refused', async () => {
     const input = page.getByTestId('recall-input');
