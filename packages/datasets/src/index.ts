@@ -38,11 +38,13 @@ export { type AddingExample, addingProblem, addingProblemCorrect } from './tasks
 export { additionTask } from './tasks/addition';
 export {
   DATE_FORMATS,
+  DATE_TASK_YEARS,
   type DateExample,
   type DateParts,
   type DateTaskOptions,
   dateFromDayNumber,
   dateTask,
+  MONTH_NAMES,
 } from './tasks/dates';
 export { type RecallTaskOptions, recallTask } from './tasks/recall';
 export { copyTask, reverseTask, type SymbolTaskOptions, sortTask } from './tasks/symbol-tasks';

@@ -1,7 +1,7 @@
-import { DATE_FORMATS, type DateParts } from '@gated/datasets';
+import { DATE_FORMATS, DATE_TASK_YEARS, type DateParts, MONTH_NAMES } from '@gated/datasets';
 
-/** The years the date models saw in training (`dateTask`: uniform over 1950–2049). */
-export const TRAINED_YEARS = { first: 1950, last: 2049 } as const;
+/** The years the date models saw in training (`dateTask`'s). */
+export const TRAINED_YEARS = DATE_TASK_YEARS;
 
 /** The 24 formats, each with one example (5 June 2026), for the page to list. */
 export function dateFormatExamples(): Array<{ name: string; example: string }> {
@@ -16,21 +16,6 @@ export const LONGEST_TRAINED_INPUT = Math.max(
     (f) => f.format({ year: 2037, month: 9, day: 23, weekday: 3 }).length,
   ),
 );
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** A model's ISO answer read as a calendar date, or why it is not one. */
 export type IsoReading = { valid: true; date: DateParts } | { valid: false; reason: string };

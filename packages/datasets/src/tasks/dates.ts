@@ -1,7 +1,8 @@
 import { seededRandom } from '../random';
 import type { TextExample } from './task-options';
 
-const MONTHS = [
+/** English month names, January first. */
+export const MONTH_NAMES: readonly string[] = [
   'January',
   'February',
   'March',
@@ -15,6 +16,7 @@ const MONTHS = [
   'November',
   'December',
 ];
+const MONTHS = MONTH_NAMES;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** A calendar date; `weekday` 0 = Sunday. */
@@ -94,7 +96,12 @@ export function dateFromDayNumber(daysSince1950: number): DateParts {
   };
 }
 
-const DAYS_1950_TO_2049 = Math.round((Date.UTC(2050, 0, 1) - Date.UTC(1950, 0, 1)) / 86_400_000);
+/** The years `dateTask` draws its dates from, uniformly by day. */
+export const DATE_TASK_YEARS = { first: 1950, last: 2049 } as const;
+
+const DAYS_1950_TO_2049 = Math.round(
+  (Date.UTC(DATE_TASK_YEARS.last + 1, 0, 1) - Date.UTC(DATE_TASK_YEARS.first, 0, 1)) / 86_400_000,
+);
 
 /** Options of `dateTask`: how many examples, their source lengths and the seed. */
 export interface DateTaskOptions {

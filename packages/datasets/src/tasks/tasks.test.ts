@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addingProblem, addingProblemCorrect } from './adding-problem';
 import { additionTask } from './addition';
-import { DATE_FORMATS, dateFromDayNumber, dateTask } from './dates';
+import { DATE_FORMATS, DATE_TASK_YEARS, dateFromDayNumber, dateTask, MONTH_NAMES } from './dates';
 import { recallTask } from './recall';
 import { copyTask, reverseTask, sortTask } from './symbol-tasks';
 
@@ -79,6 +79,18 @@ describe('dateTask', () => {
   const june5 = dateFromDayNumber(
     Math.round((Date.UTC(2026, 5, 5) - Date.UTC(1950, 0, 1)) / 86_400_000),
   );
+
+  it('draws its dates from DATE_TASK_YEARS, both ends reached, and names months as MONTH_NAMES', () => {
+    const years = dateTask({ count: 3000, seed: 7 }).map((e) =>
+      Number(e.target.slice(0, 4).join('')),
+    );
+    expect(Math.min(...years)).toBe(DATE_TASK_YEARS.first);
+    expect(Math.max(...years)).toBe(DATE_TASK_YEARS.last);
+    expect(MONTH_NAMES).toHaveLength(12);
+    expect(DATE_FORMATS.find((f) => f.name === 'MMMM D, YYYY')?.format(june5)).toBe(
+      `${MONTH_NAMES[5]} 5, 2026`,
+    );
+  });
 
   it('has at least 20 formats, written as hand-checked here for Friday, June 5, 2026', () => {
     expect(june5).toEqual({ year: 2026, month: 6, day: 5, weekday: 5 });
