@@ -1,7 +1,7 @@
-import { assertShape, Linear } from '@gated/cells';
+import { acceleratedAdditiveAttention, assertShape, Linear } from '@gated/cells';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { Attention } from './attention';
+import { Attention, type AttentionOutput } from './attention';
 
 /** Options of `new AdditiveAttention`: the widths of the query, the keys and the hidden score layer. */
 export interface AdditiveAttentionOptions {
@@ -57,6 +57,22 @@ export class AdditiveAttention extends Attention {
   projectKeys(keys: Tensor3D): Tensor3D {
     assertShape('AdditiveAttention.projectKeys', 'keys', keys, ['batch', 'source', this.keyWidth]);
     return this.keyLayer.forward(keys);
+  }
+
+  protected override accelerated(
+    query: Tensor2D,
+    projectedKeys: Tensor3D,
+    values: Tensor3D,
+    mask: Tensor2D | undefined,
+  ): AttentionOutput | undefined {
+    return acceleratedAdditiveAttention({
+      query,
+      queryWeight: this.queryLayer.weight as Tensor2D,
+      projectedKeys,
+      energyWeight: this.energyLayer.weight as Tensor2D,
+      values,
+      mask,
+    });
   }
 
   protected score(query: Tensor2D, projectedKeys: Tensor3D): Tensor2D {

@@ -58,10 +58,23 @@ export abstract class Attention extends Module {
   /** Unnormalised scores `[B, S]` of `query` `[B, Hq]` against `projectedKeys`. */
   protected abstract score(query: Tensor2D, projectedKeys: Tensor3D): Tensor2D;
 
+  /**
+   * The whole forward on an accelerator, where one offers it for this score and no gradient is
+   * needed; undefined otherwise. Called inside tidy with checked inputs.
+   */
+  protected accelerated(
+    _query: Tensor2D,
+    _projectedKeys: Tensor3D,
+    _values: Tensor3D,
+    _mask: Tensor2D | undefined,
+  ): AttentionOutput | undefined {
+    return undefined;
+  }
+
   /** @returns `{ context [B, Hv], weights [B, S] }`, the caller's to dispose */
   forward(input: AttentionInput): AttentionOutput {
     return tf.tidy(() => {
-      const { context, weights } = this.run(input, `${this.name}.forward`);
+      const { context, weights } = this.run(input, `${this.name}.forward`, true);
       return { context, weights } as unknown as tf.TensorContainer;
     }) as unknown as AttentionOutput;
   }
@@ -78,8 +91,15 @@ export abstract class Attention extends Module {
     ) as unknown as ScoredAttentionOutput;
   }
 
-  /** Checks the call, then e = score(q, K), α = softmax(e) over the mask, c = Σ α v. Inside tidy. */
-  private run(input: AttentionInput, where: string): ScoredAttentionOutput {
+  /**
+   * Checks the call, then e = score(q, K), α = softmax(e) over the mask, c = Σ α v. Inside tidy.
+   * With `mayAccelerate`, the accelerator's forward where it runs (then without `scores`).
+   */
+  private run(
+    input: AttentionInput,
+    where: string,
+    mayAccelerate = false,
+  ): AttentionOutput & { scores?: Tensor2D } {
     const { query, keys, values, mask, projectedKeys } = input;
     assertShape(where, 'query', query, ['batch', this.queryWidth]);
     const batch = query.shape[0];
@@ -89,7 +109,10 @@ export abstract class Attention extends Module {
     if (mask) assertShape(where, 'mask', mask, [batch, steps]);
     if (projectedKeys)
       assertShape(where, 'projectedKeys', projectedKeys, [batch, steps, this.projectedWidth]);
-    const scores = this.score(query, projectedKeys ?? this.projectKeys(keys)); // [B, S]
+    const projected = projectedKeys ?? this.projectKeys(keys);
+    const fast = mayAccelerate ? this.accelerated(query, projected, values, mask) : undefined;
+    if (fast) return fast;
+    const scores = this.score(query, projected); // [B, S]
     const weights = maskedSoftmax(scores, mask);
     const context = tf.squeeze(tf.matMul(tf.expandDims(weights, 1), values), [1]) as Tensor2D; // [B, Hv]
     return { scores, weights, context };

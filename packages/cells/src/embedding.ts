@@ -1,5 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from './matrix-product';
 import { Module } from './module';
 import { requirePositiveIntegers } from './require-sizes';
 import { freshSeed, type RandomSource, seededRandom } from './seeded-random';
@@ -70,7 +71,7 @@ function lookup(weight: Tensor, ids: Tensor1D, count: number, paddingIdx: number
     const [table, indices, save] = args as [Tensor2D, Tensor1D, tf.GradSaveFunc];
     save([indices]);
     return {
-      value: tf.gather(table, indices),
+      value: gatherRows(table, indices),
       gradFunc: (dy: Tensor, [saved]: Tensor[]) => {
         let hot = tf.oneHot(saved as Tensor1D, count); // [N, V]
         if (paddingIdx >= 0)

@@ -21,7 +21,13 @@ export {
   type LSTMStepOutput,
 } from './lstm';
 export type { LSTMGate } from './lstm-step';
-export { type MatrixProducts, type ProductOptions, setMatrixProducts } from './matrix-product';
+export {
+  type AdditiveAttentionCall,
+  acceleratedAdditiveAttention,
+  type MatrixProducts,
+  type ProductOptions,
+  setMatrixProducts,
+} from './matrix-product';
 export { type LoadStateDictOptions, type LoadStateDictResult, Module } from './module';
 export type { Lengths } from './packed-sequence';
 export type {

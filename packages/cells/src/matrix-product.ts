@@ -1,4 +1,4 @@
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { transposedWeight } from './transposed-weights';
 
@@ -18,6 +18,35 @@ export interface MatrixProducts {
   product(a: Tensor2D, b: Tensor, options: ProductOptions): Tensor2D | undefined;
   /** The sum of each column of `x`, `[M, N]` → `[N]`; undefined where it cannot run. */
   columnSums(x: Tensor2D): Tensor | undefined;
+  /**
+   * Additive attention's whole forward in one call, without a gradient (decoding); undefined
+   * where it cannot run, e.g. while gradients are recorded. See `AdditiveAttentionCall`.
+   */
+  additiveAttention?(
+    call: AdditiveAttentionCall,
+  ): { weights: Tensor2D; context: Tensor2D } | undefined;
+  /** `table` rows at `indices` (int32), `[N, D]`, `[M]` → `[M, D]`; undefined where it cannot run. */
+  gatherRows?(table: Tensor2D, indices: Tensor1D): Tensor2D | undefined;
+}
+
+/**
+ * One step of additive attention (Bahdanau et al. 2014, eq. 5–6), as `@gated/attention` computes
+ * it op by op: `q = W s`, `e_j = vᵀ tanh(k_j + q)`, `α = softmax(e)` over the mask,
+ * `c = Σ_j α_j h_j`.
+ */
+export interface AdditiveAttentionCall {
+  /** `[B, Hq]` the query s (the decoder state). */
+  query: Tensor2D;
+  /** `[A, Hq]` the query layer's weight W, in PyTorch's layout. */
+  queryWeight: Tensor2D;
+  /** `[B, S, A]` the projected keys U h_j. */
+  projectedKeys: Tensor3D;
+  /** `[1, A]` vᵀ, the energy layer's weight. */
+  energyWeight: Tensor2D;
+  /** `[B, S, H]` the values h_j averaged into the context. */
+  values: Tensor3D;
+  /** `[B, S]` 1 = attend, 0 = padding; every row keeps one position. */
+  mask?: Tensor2D;
 }
 
 let accelerated: MatrixProducts | undefined;
@@ -45,6 +74,25 @@ export function product(a: Tensor2D, b: Tensor, options: ProductOptions = {}): T
   const right = (bTransposed ? transposedWeight(b) : b) as Tensor2D;
   const result = tf.matMul(left, right) as Tensor2D;
   return bias ? (tf.add(result, bias) as Tensor2D) : result;
+}
+
+/**
+ * Additive attention's forward on the accelerator, or undefined where none offers it (then the
+ * caller computes it op by op). No gradient flows through the result.
+ * @returns `{ weights [B, S], context [B, H] }`
+ */
+export function acceleratedAdditiveAttention(
+  call: AdditiveAttentionCall,
+): { weights: Tensor2D; context: Tensor2D } | undefined {
+  return accelerated?.additiveAttention?.(call);
+}
+
+/**
+ * `table`'s rows at `indices`, on the accelerator's gather where one is installed (no gradient of
+ * its own: callers inside tf.customGrad only). `[N, D]`, int32 `[M]` with values in [0, N) → `[M, D]`.
+ */
+export function gatherRows(table: Tensor2D, indices: Tensor1D): Tensor2D {
+  return accelerated?.gatherRows?.(table, indices) ?? (tf.gather(table, indices) as Tensor2D);
 }
 
 /** The sum of each column, `[M, N]` → `[N]`: the gradient of a bias added to every row. */

@@ -1,5 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRows } from './matrix-product';
 
 /** Sequence lengths, one per batch element, as numbers or an int32 tensor. */
 export type Lengths = ArrayLike<number> | Tensor1D;
@@ -88,9 +89,9 @@ const permuteRows = tf.customGrad(((...args: unknown[]) => {
   const [rows, index, save] = args as [Tensor2D, Tensor1D, tf.GradSaveFunc];
   save([index]);
   return {
-    value: tf.gather(rows, index),
+    value: gatherRows(rows, index),
     gradFunc: (dy: Tensor, [savedIndex]: Tensor[]) => [
-      tf.gather(dy as Tensor2D, savedIndex!),
+      gatherRows(dy as Tensor2D, savedIndex as Tensor1D),
       tf.zeros(savedIndex!.shape),
     ],
   };

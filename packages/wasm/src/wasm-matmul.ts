@@ -1,6 +1,8 @@
 import type { MatrixProducts } from '@gated/cells';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { additiveAttention } from './wasm-attention';
+import { gatherRows } from './wasm-gather';
 import {
   gatedWasm,
   gatedWasmReady,
@@ -86,4 +88,6 @@ export const gatedProducts: MatrixProducts = {
     if (x.dtype !== 'float32' || !gatedWasmReady(kernels)) return undefined;
     return tf.engine().runKernel(COLUMN_SUMS, { x }) as Tensor;
   },
+  additiveAttention,
+  gatherRows,
 };

@@ -12,6 +12,8 @@ export interface GatedWasm {
   pack_panels(K: number, N: number, b: number, transposed: number, packed: number): void;
   matmul(...args: number[]): void;
   column_sums(M: number, N: number, x: number, out: number): void;
+  additive_attention(...args: number[]): void;
+  gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   gru_forward(...args: number[]): void;

@@ -83,6 +83,8 @@ describe('the generated module', () => {
       .filter((n) => /\.[ch]$/.test(n))
       .sort();
     expect(names).toEqual([
+      'attention.c',
+      'gather.c',
       'gemm.c',
       'gru.c',
       'lstm.c',

@@ -1,0 +1,37 @@
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { gatedWasm, gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
+
+/* Row gathers (wasm/gather.c): embedding lookups and time reversals, a copy per row. */
+
+const KERNEL = 'GatedGatherRows';
+
+type KernelArgs = {
+  inputs: Record<string, tf.TensorInfo | undefined>;
+  backend: WasmBackend;
+};
+
+function gatherRowsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { table, indices } = inputs;
+  const [N, D] = table!.shape as [number, number];
+  const M = indices!.shape[0]!;
+  const out = backend.makeOutput([M, D], 'float32');
+  gatedWasm(backend)!.gather_rows(
+    M,
+    D,
+    N,
+    heapPointer(backend, table),
+    heapPointer(backend, indices),
+    heapPointer(backend, out),
+  );
+  return out;
+}
+
+const kernels = { [KERNEL]: gatherRowsKernel as unknown as tf.KernelFunc };
+
+/** `MatrixProducts.gatherRows` on our kernel: undefined where it cannot run. */
+export function gatherRows(table: Tensor2D, indices: Tensor1D): Tensor2D | undefined {
+  if (table.dtype !== 'float32' || indices.dtype !== 'int32' || !gatedWasmReady(kernels))
+    return undefined;
+  return tf.engine().runKernel(KERNEL, { table, indices }) as Tensor2D;
+}
