@@ -68,6 +68,8 @@ export interface TrainTextModelOptions {
   /** Examples of the dev split evaluated during training. Default 300. */
   devSample?: number;
   onProgress?: (event: TrainingEvent) => void;
+  /** Called after each training checkpoint is written, with the model as it was saved. */
+  onCheckpoint?: (model: Seq2Seq, step: number) => void;
 }
 
 function examplesOf(pairs: readonly TextPair[], source: Vocab, target: Vocab): Example[] {
@@ -88,11 +90,16 @@ export async function trainTextModel(
   let trainer: Trainer;
   let extra: TrainedTextModelExtra;
   if (existsSync(join(options.runDir, 'training.json'))) {
-    // The recipe's schedule governs a resumed run too, so a recipe can shorten (or lengthen) its
-    // schedule between runs; the step counter and Adam moments carry on.
-    const { learningRate, schedule } = options.trainer;
+    // The recipe's schedule and label smoothing govern a resumed run too, so a recipe can change
+    // them between runs (a longer schedule, smoothing added); the step counter and Adam moments
+    // carry on.
+    const { learningRate, schedule, labelSmoothing } = options.trainer;
     const files = readCheckpoint(options.runDir);
-    const restored = loadTraining(files, { learningRate, schedule });
+    const restored = loadTraining(files, {
+      learningRate,
+      schedule,
+      labelSmoothing: labelSmoothing ?? 0,
+    });
     const saved = JSON.parse(new TextDecoder().decode(files['training.json'])) as {
       options: { schedule?: unknown };
     };
@@ -158,7 +165,10 @@ export async function trainTextModel(
     evaluateEvery: options.evaluateEvery,
     timeBudgetMs: options.timeBudgetMs,
     onProgress: options.onProgress,
-    onCheckpoint: (t) => writeCheckpoint(options.runDir, saveTraining(t, snapshot())),
+    onCheckpoint: (t) => {
+      writeCheckpoint(options.runDir, saveTraining(t, snapshot()));
+      options.onCheckpoint?.(t.model, t.state.step);
+    },
   });
   const finalExtra = snapshot();
   writeCheckpoint(options.outDir, saveModel(trainer.model, finalExtra));
