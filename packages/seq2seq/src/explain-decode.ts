@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch, makeSourceBatch, type SourceBatch } from './batch';
 import { checkExplainCall } from './decode-checks';
 import type { DecoderMemory, DecoderState } from './decoder-state';
-import { argMaxAt, type DecodeOptions, defaultMaxLength } from './hypothesis';
+import { argMaxAt, type DecodeOptions, defaultMaxLength, logSoftmaxRows } from './hypothesis';
 import type { Seq2Seq } from './seq2seq';
 
 export interface ExplainDecodeOptions extends DecodeOptions {
@@ -105,9 +105,7 @@ function explainBody(
     previous = tf.tensor1d([config.bosId], 'int32');
     for (let t = 0; t <= maxLength; t++) {
       const out = model.explainStep(previous, state, memory);
-      const logSoftmax = tf.logSoftmax(out.logits);
-      const logProbs = logSoftmax.dataSync() as Float32Array;
-      logSoftmax.dispose();
+      const logProbs = logSoftmaxRows(out.logits.dataSync() as Float32Array, 1, vocab);
       const forced = t < prefix.length;
       // At maxLength only EOS may follow, as in greedyDecode.
       const token = forced
