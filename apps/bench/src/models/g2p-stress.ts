@@ -1,11 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { TextModel } from '@gated/models';
 import { loadTextModel } from '@gated/models/node';
 import { saveModel, type TrainingEvent } from '@gated/seq2seq';
 import { writeCheckpoint } from '@gated/seq2seq/node';
 import * as tf from '@tensorflow/tfjs';
+import { averageCheckpoints, lastSnapshots } from '../g2p/average-snapshots';
 import { warmStart } from '../g2p/warm-start';
-import { g2pTask, type Recipe } from './demo-tasks';
+import { g2pTask, type Recipe, scoreTextModel } from './demo-tasks';
 import { type TextTask, trainTextModel } from './train-text-model';
 
 /**
@@ -28,6 +30,12 @@ export const G2P_STRESS_TOTAL_STEPS = 14_000;
  * checkpoint averaging (`averageSnapshots`): the last stretch of the schedule's decay.
  */
 export const G2P_SNAPSHOTS_FROM = 11_000;
+
+/** How many of the last snapshots `averageCheckpoints` averages once the run has finished. */
+export const G2P_AVERAGE_LAST = 5;
+
+/** Dev words (greedy) on which the averaged model must beat the last one to replace it. */
+export const G2P_AVERAGE_DEV_WORDS = 3_000;
 
 /** The model the stress run starts from. */
 export const G2P_WARM_START_DIR = join(
@@ -185,5 +193,38 @@ export async function trainG2PStress(options: {
   log(
     `run ends: step ${result.steps}, ${(result.seconds / 60).toFixed(1)} min of training in all, finished ${result.finished}; model in ${places.modelDir}`,
   );
+  if (result.finished && !options.quick) keepAverageIfBetter(result.model, task, places, log);
   return { ...result, places };
+}
+
+/**
+ * Averages the last snapshots (`averageCheckpoints`) and writes the average to `model/` when its
+ * dev WER (greedy, with stress) is lower than the last step's; logs both either way.
+ */
+function keepAverageIfBetter(
+  last: TextModel,
+  task: TextTask,
+  places: G2PStressPlaces,
+  log: (line: string) => void,
+): void {
+  const snapshots = lastSnapshots(places.snapshotsDir, G2P_AVERAGE_LAST);
+  if (snapshots.length < 2) return;
+  const averaged = averageCheckpoints(snapshots);
+  try {
+    const dev = task.dev.slice(0, G2P_AVERAGE_DEV_WORDS);
+    const lastScore = scoreTextModel(last, dev, 1);
+    const averagedScore = scoreTextModel(averaged, dev, 1);
+    const steps = snapshots.map((dir) => dir.split('step-').at(-1)).join(', ');
+    const better = averagedScore.wordErrorRate < lastScore.wordErrorRate;
+    log(
+      `checkpoint average of steps ${steps}: dev WER ${(100 * averagedScore.wordErrorRate).toFixed(2)}% against the last step's ${(100 * lastScore.wordErrorRate).toFixed(2)}% (${dev.length} words, greedy, with stress); ${better ? 'the average' : 'the last step'} is the model`,
+    );
+    if (better)
+      writeCheckpoint(
+        places.modelDir,
+        saveModel(averaged.model, { ...last.extra, averagedSteps: steps }),
+      );
+  } finally {
+    averaged.dispose();
+  }
 }
