@@ -20,6 +20,8 @@ function* files(dir) {
 function kindOf(path) {
   const rel = relative(dist, path);
   if (rel.startsWith('models/')) return `model: ${rel.split('/')[1]}`;
+  // @gated/g2p's model/, which the worker imports from the package: Vite names it by content hash.
+  if (/^assets\/(config|weights)-[\w-]+\.(json|safetensors)$/.test(rel)) return 'model: g2p';
   if (rel.endsWith('.js')) return /worker/.test(rel) ? 'JavaScript: worker' : 'JavaScript: page';
   if (rel.endsWith('.wasm')) return 'WebAssembly (3 builds, one is loaded)';
   return 'HTML, CSS, other';

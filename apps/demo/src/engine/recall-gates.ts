@@ -6,7 +6,7 @@ import {
 } from '@gated/models';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { fetchModelFiles } from './model-files';
+import { fetchModelFolder } from './model-files';
 import type { GateView } from './protocol';
 
 /** The pretrained recall LSTM (`public/models/recall`, from `pnpm bench train-demo-models`). */
@@ -14,7 +14,7 @@ export class RecallGates {
   private constructor(private readonly model: SequenceClassifier) {}
 
   static async fetch(baseUrl: string): Promise<RecallGates> {
-    const files = await fetchModelFiles(baseUrl);
+    const files = await fetchModelFolder(baseUrl);
     const json = new TextDecoder().decode(files['config.json']);
     return new RecallGates(loadClassifier(json, files['weights.safetensors']).model);
   }

@@ -3,13 +3,17 @@
  * The demo's TensorFlow.js worker: every model lives here, so training never blocks the page.
  * Requests arrive as `Request`s; answers and training progress leave as `Reply`s.
  */
+// `no-inline`: the model stays two files beside the page's assets, as it is in the package,
+// rather than its 2 KB config becoming a data URL inside the worker's JavaScript.
+import g2pConfigUrl from '@gated/g2p/model/config.json?url&no-inline';
+import g2pWeightsUrl from '@gated/g2p/model/weights.safetensors?url&no-inline';
 import { TextModel } from '@gated/models';
 import { initBackend } from './backend';
 import { beltJob } from './belt';
 import { compareAnswers, explainText } from './explain';
 import { countParameters, gradientNorms } from './gradient-norms';
 import { bottleneckJob, compareJob, datesJob } from './jobs';
-import { fetchModelFiles } from './model-files';
+import { fetchModelFiles, folderFileUrls, type ModelFileUrls } from './model-files';
 import type { BackendInfo, Reply, Request, TranslatorName } from './protocol';
 import { RecallGates } from './recall-gates';
 
@@ -22,15 +26,18 @@ let recall: Promise<RecallGates> | undefined;
 const running = new Map<number, AbortController>();
 
 /**
- * A shipped model's folder, `public/models/<name>/`; for G2P, the folder named at build time by
- * `VITE_G2P_MODEL_URL` (relative to the page, e.g. `models/g2p-torch/`) when set: a checkpoint
- * trained elsewhere, such as by the PyTorch twin (python/README.md).
+ * Where a shipped model's two files are: `public/models/<name>/`, except G2P, whose model is the
+ * one `@gated/g2p` ships (its `model/` folder, stress digits and all: `Z IY1 B R AH0`), bundled
+ * by Vite from the package's exports. `VITE_G2P_MODEL_URL` at build time names another G2P folder
+ * (relative to the page, e.g. `models/g2p-torch/`): a checkpoint trained elsewhere, such as by
+ * the PyTorch twin (python/README.md).
  */
-function modelFolder(name: TranslatorName): string {
+function modelFileUrls(name: TranslatorName): ModelFileUrls {
+  if (name !== 'g2p') return folderFileUrls(new URL(`${name}/`, modelsUrl).href);
   const g2p: string | undefined = import.meta.env.VITE_G2P_MODEL_URL;
-  if (name !== 'g2p' || !g2p) return new URL(`${name}/`, modelsUrl).href;
+  if (!g2p) return { 'config.json': g2pConfigUrl, 'weights.safetensors': g2pWeightsUrl };
   const page = new URL(import.meta.env.BASE_URL, scope.location.origin);
-  return new URL(g2p.endsWith('/') ? g2p : `${g2p}/`, page).href;
+  return folderFileUrls(new URL(g2p.endsWith('/') ? g2p : `${g2p}/`, page).href);
 }
 
 function translator(name: TranslatorName): Promise<TextModel> {
@@ -38,7 +45,7 @@ function translator(name: TranslatorName): Promise<TextModel> {
   if (known) return known;
   if (name === 'yours')
     return Promise.reject(new Error('Train your own model first (the button below the chart)'));
-  const loading = fetchModelFiles(modelFolder(name)).then((files) => TextModel.fromFiles(files));
+  const loading = fetchModelFiles(modelFileUrls(name)).then((files) => TextModel.fromFiles(files));
   translators.set(name, loading);
   loading.catch(() => translators.delete(name));
   return loading;
