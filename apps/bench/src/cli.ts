@@ -28,15 +28,18 @@ import { runSpeed } from './speed/run-speed';
 import { speedBrowserMarkdown } from './speed-browser/report-speed-browser';
 import { runSpeedBrowser } from './speed-browser/run-speed-browser';
 
-const modelsDir = resolve(import.meta.dirname, '..', '..', 'demo', 'public', 'models');
+const repository = resolve(import.meta.dirname, '..', '..', '..');
 
-/** The demo's shipped models, which claim 7 measures (on fewer words in a quick run). */
+/**
+ * The models the demo ships, which claim 7 measures (on fewer words in a quick run): its dates
+ * model and its pronunciation model, `@gated/g2p`'s (`packages/g2p/model`).
+ */
 async function shippedModels(quick: boolean): Promise<ModelPlaces> {
   const { dictionary } = await import('cmu-pronouncing-dictionary');
   const test = g2pTask(dictionary, true).test; // 20 words; a full run takes 1,000 below
   return {
-    dates: join(modelsDir, 'dates'),
-    g2p: join(modelsDir, 'g2p'),
+    dates: join(repository, 'apps', 'demo', 'public', 'models', 'dates'),
+    g2p: join(repository, 'packages', 'g2p', 'model'),
     g2pTest: quick ? test : g2pTask(dictionary, false).test.slice(0, 1000),
   };
 }

@@ -1,6 +1,7 @@
-import { DATE_FORMATS } from '@gated/datasets';
+import { DATE_FORMATS, Vocab } from '@gated/datasets';
+import type { Hypothesis } from '@gated/seq2seq';
 import { describe, expect, it } from 'vitest';
-import { dateFieldSpans } from './alignment';
+import { dateFieldSpans, monotonicAlignment } from './alignment';
 
 describe('dateFieldSpans', () => {
   // Friday, June 5, 2026: day and month differ, so a swapped field would show.
@@ -48,5 +49,50 @@ describe('dateFieldSpans', () => {
     const spans = dateFieldSpans('03/04/1999', '1999-03-04');
     expect(spans).toEqual({ year: [6, 7, 8, 9], month: [0, 1], day: [3, 4] });
     expect(dateFieldSpans('04.03.1999', '1999-03-04').month).toEqual([3, 4]);
+  });
+});
+
+describe('monotonicAlignment', () => {
+  const targetVocab = Vocab.fromTokens(['Z', 'IY1', 'B', 'R', 'AH0', 'K', 'AE1', 'D']);
+  /** One-hot attention on letter i at output step i, and the EOS row on the last letter. */
+  const diagonal = (letters: number, steps: number) =>
+    Array.from({ length: steps + 1 }, (_, i) =>
+      Array.from({ length: letters }, (_, j) => (j === Math.min(i, letters - 1) ? 1 : 0)),
+    );
+  /** A stand-in for a stress model: each word decodes to the stressed phonemes given here. */
+  const stressModel = (outputs: Record<string, string>) => ({
+    targetVocab,
+    decode: (texts: readonly string[]): Hypothesis[] =>
+      texts.map((text) => {
+        const phonemes = outputs[text]!.split(' ');
+        return {
+          tokens: targetVocab.encode(phonemes),
+          score: 0,
+          attention: diagonal(text.length, phonemes.length),
+        };
+      }),
+  });
+  const p = (s: string) => s.split(' ');
+
+  it('counts a stressed output as right when it matches a stress-free reference without its digits', () => {
+    const model = stressModel({ zebra: 'Z IY1 B R AH0', cat: 'K AE1 D' });
+    const result = monotonicAlignment(model, [
+      { source: [...'zebra'], targets: [p('Z IY B R AH')] },
+      { source: [...'cat'], targets: [p('K AE T')] }, // a wrong phoneme: not counted
+    ]);
+    expect(result.examples).toBe(1);
+    expect(result.monotonicShare).toBe(1);
+    expect(result.nearDiagonalShare).toBe(1);
+    // Letters within two of the diagonal at steps 0–4 of 5: 3, 4, 5, 4, 3 of 5.
+    expect(result.uniformNearDiagonalShare).toBeCloseTo(19 / 25, 12);
+    // The example keeps the model's own (stressed) tokens.
+    expect(result.example.output).toEqual([...p('Z IY1 B R AH0'), '</s>']);
+  });
+
+  it('still refuses a model that pronounces no word right', () => {
+    const model = stressModel({ zebra: 'Z IY1 B R' });
+    expect(() =>
+      monotonicAlignment(model, [{ source: [...'zebra'], targets: [p('Z IY B R AH')] }]),
+    ).toThrow('monotonicAlignment: the model pronounced none of the words correctly');
   });
 });

@@ -207,7 +207,7 @@ function alignmentSection(results: ClaimsResults): string[] {
   ];
   if (a.g2p)
     lines.push(
-      `G2P, ${a.g2p.examples} correctly pronounced test words: attention centre moving forward or staying ${percent(a.g2p.monotonicShare)}% of steps; attention within two letters of the diagonal ${percent(a.g2p.nearDiagonalShare)}% (chance ${percent(a.g2p.uniformNearDiagonalShare)}%).`,
+      `G2P, ${a.g2p.examples} correctly pronounced test words (stress digits aside): attention centre moving forward or staying ${percent(a.g2p.monotonicShare)}% of steps; attention within two letters of the diagonal ${percent(a.g2p.nearDiagonalShare)}% (chance ${percent(a.g2p.uniformNearDiagonalShare)}%).`,
       '',
     );
   return lines;

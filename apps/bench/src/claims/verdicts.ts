@@ -167,5 +167,5 @@ export function alignmentVerdict(
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const datesPart = `Dates (${dates.examples} correct conversions): ${pct(dates.share)} of the attention of each output digit falls on the characters that write the same field in the input (chance: ${pct(dates.uniform)})${dates.share > 2 * dates.uniform ? ', so the model looks where a person would' : ', not clearly above chance'}.`;
   if (!g2p) return datesPart;
-  return `${datesPart} G2P (${g2p.examples} correctly pronounced words): the attention centre moves forward or stays at ${pct(g2p.monotonic)} of steps, and ${pct(g2p.near)} of the attention lies within two letters of the diagonal (chance: ${pct(g2p.uniformNear)})${g2p.near > 1.5 * g2p.uniformNear ? ': letters and phonemes are aligned in order, as the seed describes' : ''}.`;
+  return `${datesPart} G2P (${g2p.examples} correctly pronounced words, stress aside): the attention centre moves forward or stays at ${pct(g2p.monotonic)} of steps, and ${pct(g2p.near)} of the attention lies within two letters of the diagonal (chance: ${pct(g2p.uniformNear)})${g2p.near > 1.5 * g2p.uniformNear ? ': letters and phonemes are aligned in order, as the seed describes' : ''}.`;
 }

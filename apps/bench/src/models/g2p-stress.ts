@@ -37,13 +37,16 @@ export const G2P_AVERAGE_LAST = 5;
 /** Dev words (greedy) on which the averaged model must beat the last one to replace it. */
 export const G2P_AVERAGE_DEV_WORDS = 3_000;
 
-/** The model the stress run starts from. */
+/**
+ * The model the stress run starts from: the stress-free model's training checkpoint in
+ * `apps/bench/runs/g2p/` (its weights are those the demo served until it took `@gated/g2p`'s
+ * model; `loadTextModel` reads the checkpoint's model files and leaves its optimizer state).
+ */
 export const G2P_WARM_START_DIR = join(
   resolve(import.meta.dirname, '..', '..', '..', '..'),
   'apps',
-  'demo',
-  'public',
-  'models',
+  'bench',
+  'runs',
   'g2p',
 );
 

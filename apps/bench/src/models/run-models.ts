@@ -47,13 +47,22 @@ export interface ModelResults {
 
 const repository = resolve(import.meta.dirname, '..', '..', '..', '..');
 
-/** Where models and training checkpoints go: the demo's public folder, or `out` for quick runs. */
+/**
+ * Where models and training checkpoints go: `out` for quick runs; else the checkpoint in
+ * `apps/bench/runs/<task>/` and the model in the demo's public folder, except the stress-free
+ * G2P model, which the demo no longer serves (it pronounces with `@gated/g2p`'s): it goes to
+ * `apps/bench/runs/g2p-model/` (gitignored: its weights are those of the `runs/g2p` checkpoint).
+ */
 function places(options: ModelRunOptions, task: string): { modelDir: string; runDir: string } {
   if (options.quick)
     return { modelDir: join(options.out, 'models', task), runDir: join(options.out, 'runs', task) };
+  const runs = join(repository, 'apps', 'bench', 'runs');
   return {
-    modelDir: join(repository, 'apps', 'demo', 'public', 'models', task),
-    runDir: join(repository, 'apps', 'bench', 'runs', task),
+    modelDir:
+      task === 'g2p'
+        ? join(runs, 'g2p-model')
+        : join(repository, 'apps', 'demo', 'public', 'models', task),
+    runDir: join(runs, task),
   };
 }
 
@@ -115,7 +124,7 @@ async function loadDictionary(): Promise<Record<string, string>> {
 
 /**
  * `train-demo-models`: the recall LSTM, the dates model (and `dates-plain`, its twin without
- * attention) and the G2P model the demo ships.
+ * attention) and the stress-free G2P model (the stress model's warm start, `pnpm bench g2p`).
  */
 export async function runTrainDemoModels(options: ModelRunOptions): Promise<ModelResults> {
   const models: ModelResults['models'] = [];

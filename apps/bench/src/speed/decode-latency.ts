@@ -17,7 +17,7 @@ export function medianDecodeMs(model: TextModel, inputs: readonly string[]): num
   return median(times);
 }
 
-/** Greedy decoding latency of the demo's G2P model, one word at a time. */
+/** Greedy decoding latency of the demo's G2P model (`@gated/g2p`'s), one word at a time. */
 export interface DecodeLatency {
   model: string;
   words: number;
@@ -28,8 +28,8 @@ export interface DecodeLatency {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** Where `pnpm bench train-demo-models --only g2p` leaves the model the demo ships. */
-export const G2P_MODEL_DIR = join(here, '../../../demo/public/models/g2p');
+/** The G2P model the demo ships: the one `@gated/g2p` ships, in `packages/g2p/model`. */
+export const G2P_MODEL_DIR = join(here, '../../../../packages/g2p/model');
 
 /**
  * Decodes `count` dictionary words (every k-th entry, so the set is fixed) one at a time after a
@@ -51,7 +51,7 @@ export async function g2pDecodeLatency(count: number): Promise<DecodeLatency | u
     if (accelerated) uninstallWasmKernels();
     const opsMsPerWord = accelerated ? medianDecodeMs(model, words) : undefined;
     if (accelerated) await installWasmKernels();
-    return { model: 'apps/demo/public/models/g2p', words: count, msPerWord, opsMsPerWord };
+    return { model: 'packages/g2p/model', words: count, msPerWord, opsMsPerWord };
   } finally {
     model.dispose();
   }

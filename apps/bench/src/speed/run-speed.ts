@@ -278,7 +278,7 @@ export async function runSpeed(options: SpeedOptions): Promise<SpeedResults> {
   progress.tick(
     decoding
       ? `G2P greedy decoding: ${decoding.msPerWord.toFixed(2)} ms per word`
-      : 'G2P greedy decoding: no model at apps/demo/public/models/g2p',
+      : 'G2P greedy decoding: no model at packages/g2p/model',
   );
   return {
     suite: 'speed',
