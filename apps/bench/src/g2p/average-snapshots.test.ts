@@ -1,24 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vocab } from '@gated/datasets';
 import { Seq2Seq, saveModel } from '@gated/seq2seq';
 import { writeCheckpoint } from '@gated/seq2seq/node';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { averageCheckpoints, lastSnapshots } from './average-snapshots';
+import { averageCheckpointsInto, lastSnapshots } from './average-snapshots';
 
 const root = mkdtempSync(join(tmpdir(), 'gated-average-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const source = Vocab.build([['a', 'b', 'c']]);
-const target = Vocab.build([['X', 'Y']]);
-
-/** A tiny G2P-shaped checkpoint with weights from `seed`, written to `root/name`. */
-function checkpoint(name: string, seed: number, hiddenSize = 6): string {
-  const model = new Seq2Seq({
-    sourceVocabSize: source.size,
-    targetVocabSize: target.size,
+/** A tiny G2P-shaped model with weights from `seed`. */
+function model(seed: number, hiddenSize = 6): Seq2Seq {
+  return new Seq2Seq({
+    sourceVocabSize: 7,
+    targetVocabSize: 6,
     bosId: 1,
     eosId: 2,
     padId: 0,
@@ -28,33 +24,31 @@ function checkpoint(name: string, seed: number, hiddenSize = 6): string {
     attention: 'bahdanau',
     seed,
   });
+}
+
+/** The same, written as a checkpoint (weights only in `extra`: snapshots carry no vocabularies). */
+function checkpoint(name: string, seed: number, hiddenSize = 6): string {
+  const m = model(seed, hiddenSize);
   const dir = join(root, name);
-  writeCheckpoint(
-    dir,
-    saveModel(model, {
-      task: 'g2p',
-      sourceTokenizer: 'characters',
-      targetTokenizer: 'symbols',
-      sourceVocab: source.toJSON(),
-      targetVocab: target.toJSON(),
-    }),
-  );
-  model.dispose();
+  writeCheckpoint(dir, saveModel(m, { task: 'g2p-stress', step: seed }));
+  m.dispose();
   return dir;
 }
 
-describe('averageCheckpoints', () => {
-  it('gives every parameter the mean of its values, and leaks nothing', () => {
+describe('averageCheckpointsInto', () => {
+  it('gives every parameter the mean of its values in the checkpoints, and leaks nothing', () => {
     const dirs = [checkpoint('one', 1), checkpoint('two', 2), checkpoint('three', 3)];
+    const target = model(9);
+    const parts = [model(1), model(2), model(3)];
     const before = tf.memory().numTensors;
-    const averaged = averageCheckpoints(dirs);
-    const parts = dirs.map((dir) => averageCheckpoints([dir]));
-    const mine = averaged.model.stateDict();
-    const theirs = parts.map((p) => p.model.stateDict());
+    averageCheckpointsInto(target, dirs);
+    expect(tf.memory().numTensors).toBe(before);
+    const mine = target.stateDict();
+    const theirs = parts.map((p) => p.stateDict());
     for (const [name, value] of Object.entries(mine)) {
       const got = value.dataSync();
       const each = theirs.map((dict) => dict[name]!.dataSync());
-      for (let i = 0; i < got.length; i += 7)
+      for (let i = 0; i < got.length; i++)
         expect(got[i]).toBeCloseTo((each[0]![i]! + each[1]![i]! + each[2]![i]!) / 3, 6);
     }
     // the seeds differ, so the mean is none of them
@@ -64,19 +58,26 @@ describe('averageCheckpoints', () => {
     );
     expect(Math.max(...differences.map(Math.abs))).toBeGreaterThan(0.01);
     tf.dispose([...Object.values(mine), ...theirs.flatMap((d) => Object.values(d))]);
-    averaged.dispose();
-    for (const p of parts) p.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    for (const m of [target, ...parts]) m.dispose();
   });
 
-  it('refuses checkpoints of another shape, naming the parameter, and leaks nothing', () => {
+  it('refuses a checkpoint of another shape, naming it, and leaves the model as it was', () => {
     const dirs = [checkpoint('narrow', 1), checkpoint('wide', 2, 8)];
+    const target = model(1);
+    const was = target.stateDict();
     const before = tf.memory().numTensors;
-    expect(() => averageCheckpoints(dirs)).toThrow(
-      /averageCheckpoints: \S+ is \[[\d,]+\] in \S*wide, \[[\d,]+\] in \S*narrow/,
+    expect(() => averageCheckpointsInto(target, dirs)).toThrow(
+      /averageCheckpointsInto: \S+ is \[[\d,]+\] in \S*wide, \[[\d,]+\] in the model/,
     );
-    expect(() => averageCheckpoints([])).toThrow('expected at least one folder, got none');
+    expect(() => averageCheckpointsInto(target, [])).toThrow(
+      'expected at least one folder, got none',
+    );
     expect(tf.memory().numTensors).toBe(before);
+    const now = target.stateDict();
+    for (const [name, value] of Object.entries(was))
+      expect(Array.from(now[name]!.dataSync())).toEqual(Array.from(value.dataSync()));
+    tf.dispose([...Object.values(was), ...Object.values(now)]);
+    target.dispose();
   });
 });
 

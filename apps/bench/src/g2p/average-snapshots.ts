@@ -1,45 +1,42 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TextModel } from '@gated/models';
-import { loadTextModel } from '@gated/models/node';
+import { loadModel, type Seq2Seq } from '@gated/seq2seq';
+import { readCheckpoint } from '@gated/seq2seq/node';
 import * as tf from '@tensorflow/tfjs';
 
 /**
  * Checkpoint averaging (Vaswani et al. 2017, §6.1: the last checkpoints averaged; Popel & Bojar
- * 2018 measure it): every parameter is the mean of its values in `dirs`, which must hold one
- * architecture. The model is built from the first folder, so it carries that folder's config and
- * vocabularies.
+ * 2018 measure it): sets every parameter of `model` to the mean of its values in the checkpoints
+ * `dirs` (`config.json` + `weights.safetensors`), which must have `model`'s parameters. `model`
+ * keeps its own config and is unchanged when this throws.
  *
- * @param dirs checkpoint folders (`config.json` + `weights.safetensors`), at least one
- * @returns the averaged model, the caller's to dispose
- * @throws naming the folder whose parameters differ from the first's
+ * @param dirs checkpoint folders, at least one
+ * @throws naming the folder and parameter that do not match `model`
  */
-export function averageCheckpoints(dirs: readonly string[]): TextModel {
+export function averageCheckpointsInto(model: Seq2Seq, dirs: readonly string[]): void {
   if (dirs.length === 0)
-    throw new Error('averageCheckpoints: expected at least one folder, got none');
-  const averaged = loadTextModel(dirs[0]!);
-  const sums = new Map(Object.entries(averaged.model.stateDict()));
+    throw new Error('averageCheckpointsInto: expected at least one folder, got none');
+  const own = model.stateDict();
+  const sums = new Map<string, tf.Tensor>();
   try {
-    for (const dir of dirs.slice(1)) {
-      const other = loadTextModel(dir);
-      const dict = other.model.stateDict();
+    for (const dir of dirs) {
+      const { model: other } = loadModel(readCheckpoint(dir));
+      const dict = other.stateDict();
       try {
         const names = Object.keys(dict);
-        if (names.length !== sums.size || names.some((n) => !sums.has(n)))
+        if (names.length !== Object.keys(own).length || names.some((n) => !(n in own)))
           throw new Error(
-            `averageCheckpoints: ${dir} has ${names.length} parameters, not named as ${dirs[0]}'s ${sums.size}`,
+            `averageCheckpointsInto: ${dir} has ${names.length} parameters, not named as the model's ${Object.keys(own).length}`,
           );
-        for (const [name, value] of Object.entries(dict)) {
-          const sum = sums.get(name)!;
-          if (sum.shape.join() !== value.shape.join())
+        for (const [name, value] of Object.entries(dict))
+          if (own[name]!.shape.join() !== value.shape.join())
             throw new Error(
-              `averageCheckpoints: ${name} is [${value.shape}] in ${dir}, [${sum.shape}] in ${dirs[0]}`,
+              `averageCheckpointsInto: ${name} is [${value.shape}] in ${dir}, [${own[name]!.shape}] in the model`,
             );
-        }
         for (const [name, value] of Object.entries(dict)) {
-          const sum = sums.get(name)!;
-          sums.set(name, tf.add(sum, value));
-          sum.dispose();
+          const sum = sums.get(name);
+          sums.set(name, sum ? tf.add(sum, value) : tf.clone(value));
+          sum?.dispose();
         }
       } finally {
         tf.dispose(Object.values(dict));
@@ -50,16 +47,12 @@ export function averageCheckpoints(dirs: readonly string[]): TextModel {
       [...sums].map(([name, sum]) => [name, tf.div(sum, dirs.length)] as const),
     );
     try {
-      averaged.model.loadStateDict(means);
+      model.loadStateDict(means);
     } finally {
       tf.dispose(Object.values(means));
     }
-    return averaged;
-  } catch (error) {
-    averaged.dispose();
-    throw error;
   } finally {
-    tf.dispose([...sums.values()]);
+    tf.dispose([...sums.values(), ...Object.values(own)]);
   }
 }
 

@@ -5,7 +5,7 @@ import { loadTextModel } from '@gated/models/node';
 import { saveModel, type TrainingEvent } from '@gated/seq2seq';
 import { writeCheckpoint } from '@gated/seq2seq/node';
 import * as tf from '@tensorflow/tfjs';
-import { averageCheckpoints, lastSnapshots } from '../g2p/average-snapshots';
+import { averageCheckpointsInto, lastSnapshots } from '../g2p/average-snapshots';
 import { warmStart } from '../g2p/warm-start';
 import { g2pTask, type Recipe, scoreTextModel } from './demo-tasks';
 import { type TextTask, trainTextModel } from './train-text-model';
@@ -212,8 +212,9 @@ function keepAverageIfBetter(
 ): void {
   const snapshots = lastSnapshots(places.snapshotsDir, G2P_AVERAGE_LAST);
   if (snapshots.length < 2) return;
-  const averaged = averageCheckpoints(snapshots);
+  const averaged = loadTextModel(places.modelDir);
   try {
+    averageCheckpointsInto(averaged.model, snapshots);
     const dev = task.dev.slice(0, G2P_AVERAGE_DEV_WORDS);
     const lastScore = scoreTextModel(last, dev, 1);
     const averagedScore = scoreTextModel(averaged, dev, 1);
