@@ -46,12 +46,36 @@ def parse_arguments(argv):
                    choices=["none", "bahdanau", "luong-dot", "luong-general", "luong-concat"])
     p.add_argument("--embedding-size", type=int, default=32)
     p.add_argument("--hidden-size", type=int, default=64)
+    p.add_argument("--dropout", type=float, default=0.0,
+                   help="dropout on embeddings and between layers, as gated's config (default 0)")
+    p.add_argument("--warmup-steps", type=int, default=0,
+                   help="with --min-factor: gated's warmup-cosine schedule over --steps (default 0: constant rate)")
+    p.add_argument("--min-factor", type=float, default=None,
+                   help="the cosine's floor as a fraction of --lr; omit for a constant rate")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     for name in ("steps", "batch_size", "save_every", "embedding_size", "hidden_size"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(args, name)}")
+    if not 0 <= args.dropout < 1:
+        p.error(f"--dropout must be in [0, 1), got {args.dropout}")
+    if args.warmup_steps < 0:
+        p.error(f"--warmup-steps must be 0 or more, got {args.warmup_steps}")
+    if args.min_factor is not None and not 0 <= args.min_factor <= 1:
+        p.error(f"--min-factor must be in [0, 1], got {args.min_factor}")
     return args
+
+
+def learning_rate(args, step):
+    """The rate of optimizer step `step` (0-based): gated's `warmup-cosine` (schedule.ts) when
+    --min-factor is given, linear warm-up then cosine decay to min-factor × --lr at --steps
+    (Loshchilov & Hutter 2017, no restarts); else --lr throughout."""
+    if args.min_factor is None:
+        return args.lr
+    if step < args.warmup_steps:
+        return args.lr * (step + 1) / args.warmup_steps
+    progress = min(1.0, (step - args.warmup_steps) / max(1, args.steps - args.warmup_steps))
+    return args.lr * (args.min_factor + (1 - args.min_factor) * (1 + math.cos(math.pi * progress)) / 2)
 
 
 def read_tsv(path):
@@ -94,7 +118,7 @@ def main(argv):
         start, seconds = record["step"], record.get("trainingSeconds", 0.0)
         log(f"resumed at step {start} from {training_dir}")
         saved = record.get("options", {})
-        for key in ("cell", "attention", "embedding_size", "hidden_size", "batch_size", "seed"):
+        for key in ("cell", "attention", "embedding_size", "hidden_size", "dropout", "batch_size", "seed"):
             if key in saved and saved[key] != getattr(args, key):
                 log(f"note: --{key.replace('_', '-')} {getattr(args, key)} ignored; the run continues with {saved[key]}")
                 setattr(args, key, saved[key])
@@ -108,7 +132,7 @@ def main(argv):
             "sourceVocabSize": len(source_vocab), "targetVocabSize": len(target_vocab),
             "bosId": BOS_ID, "eosId": EOS_ID, "padId": PAD_ID, "cell": args.cell,
             "embeddingSize": args.embedding_size, "hiddenSize": args.hidden_size,
-            "attention": args.attention, "seed": args.seed,
+            "attention": args.attention, "dropout": args.dropout, "seed": args.seed,
         })
         moments = None
         extra = {"task": "g2p", "sourceTokenizer": "characters", "targetTokenizer": "symbols",
@@ -144,13 +168,16 @@ def main(argv):
         batch = batch.to(device)
         logits = ddp(batch.source, batch.lengths, batch.mask, target_input.to(device))
         loss = masked_cross_entropy(logits, target_output.to(device), target_mask.to(device))
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(args, step)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()  # DDP averages the gradients of all processes here
         torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip_norm)
         optimizer.step()
         done = step + 1
         if done % 20 == 0 or done == args.steps:
-            log(f"step {done}: loss {loss.item():.4f} (rank 0's batch), {time.time() - began:.1f} s")
+            log(f"step {done}: loss {loss.item():.4f} (rank 0's batch), lr {learning_rate(args, step):.2e}, "
+                f"{time.time() - began:.1f} s")
         if done % args.save_every == 0 or done == args.steps:
             save(done, seconds + time.time() - began)
     if rank == 0 and data["dev"]:

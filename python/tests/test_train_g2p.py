@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import unittest.mock
 
 import torch
 
@@ -53,3 +54,35 @@ class TrainG2PTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LearningRateTest(unittest.TestCase):
+    """`--warmup-steps` and `--min-factor` give gated's warmup-cosine rates (schedule.ts)."""
+
+    def setUp(self):
+        sys.path.insert(0, PYTHON)
+        import train_g2p
+        self.train_g2p = train_g2p
+
+    def rates(self, *options):
+        args = self.train_g2p.parse_arguments(["--data", "x", "--out", "y", *options])
+        return [self.train_g2p.learning_rate(args, step) for step in (0, 9, 10, 60, 110, 200)]
+
+    def test_warm_up_then_cosine_to_the_floor(self):
+        rates = self.rates("--lr", "1e-3", "--steps", "110", "--warmup-steps", "10", "--min-factor", "0.02")
+        # 1/10 of the rate at the first step, all of it after the warm-up, half way down (plus half
+        # the floor) at the middle of the cosine, the floor at the end and after it.
+        for got, expected in zip(rates, [1e-4, 1e-3, 1e-3, 5.1e-4, 2e-5, 2e-5]):
+            self.assertAlmostEqual(got, expected, places=12)
+
+    def test_constant_without_a_floor(self):
+        self.assertEqual(self.rates("--lr", "3e-3", "--warmup-steps", "10"), [3e-3] * 6)
+
+    def test_refuses_out_of_range_options_by_name(self):
+        for options, message in ((["--dropout", "1"], "--dropout must be in [0, 1), got 1.0"),
+                                 (["--min-factor", "2"], "--min-factor must be in [0, 1], got 2.0"),
+                                 (["--warmup-steps", "-1"], "--warmup-steps must be 0 or more, got -1")):
+            with self.assertRaises(SystemExit), unittest.mock.patch("sys.stderr") as stderr:
+                self.train_g2p.parse_arguments(["--data", "x", "--out", "y", *options])
+            written = "".join(call.args[0] for call in stderr.write.call_args_list)
+            self.assertIn(message, written)

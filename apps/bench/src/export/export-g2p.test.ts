@@ -36,6 +36,23 @@ describe('export-g2p', () => {
     expect(lines.every((l) => /^(train|dev|test)\t[a-z']+\t[A-Z]+( [A-Z]+)*$/.test(l))).toBe(true);
   });
 
+  it('keeps the stress digits with --stress: the same words in the same splits', async () => {
+    const plain = join(scratch, 'plain.tsv');
+    const stressed = join(scratch, 'stressed.tsv');
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['--out', plain])).toBe(0);
+    expect(await main(['--out', stressed, '--stress'])).toBe(0);
+    log.mockRestore();
+    const bare = readFileSync(plain, 'utf8').trimEnd().split('\n');
+    const marked = readFileSync(stressed, 'utf8').trimEnd().split('\n');
+    expect(marked.find((l) => l.startsWith('train\tabbey\t'))).toBe('train\tabbey\tAE1 B IY0');
+    // Stress-free, pronunciations that differ only in stress are one: more lines with it.
+    expect(marked.length).toBeGreaterThan(bare.length);
+    expect(new Set(marked.map((l) => l.replace(/[012]/g, '')))).toEqual(new Set(bare));
+    const words = (lines: string[]) => new Set(lines.map((l) => l.split('\t', 2).join('\t')));
+    expect(words(marked)).toEqual(words(bare));
+  });
+
   it.each([
     [[], 'export-g2p needs --out FILE'],
     [['--out'], 'argument missing'],
