@@ -68,8 +68,6 @@ export interface TrainTextModelOptions {
   /** Examples of the dev split evaluated during training. Default 300. */
   devSample?: number;
   onProgress?: (event: TrainingEvent) => void;
-  /** Called after each training checkpoint is written, with the model as it was saved. */
-  onCheckpoint?: (model: Seq2Seq, step: number) => void;
 }
 
 function examplesOf(pairs: readonly TextPair[], source: Vocab, target: Vocab): Example[] {
@@ -165,10 +163,7 @@ export async function trainTextModel(
     evaluateEvery: options.evaluateEvery,
     timeBudgetMs: options.timeBudgetMs,
     onProgress: options.onProgress,
-    onCheckpoint: (t) => {
-      writeCheckpoint(options.runDir, saveTraining(t, snapshot()));
-      options.onCheckpoint?.(t.model, t.state.step);
-    },
+    onCheckpoint: (t) => writeCheckpoint(options.runDir, saveTraining(t, snapshot())),
   });
   const finalExtra = snapshot();
   writeCheckpoint(options.outDir, saveModel(trainer.model, finalExtra));
