@@ -86,3 +86,27 @@ class LearningRateTest(unittest.TestCase):
                 self.train_g2p.parse_arguments(["--data", "x", "--out", "y", *options])
             written = "".join(call.args[0] for call in stderr.write.call_args_list)
             self.assertIn(message, written)
+
+
+class BucketedBatchesTest(unittest.TestCase):
+    """`--bucket`: every example once per epoch, batches of similar lengths, seeded."""
+
+    def setUp(self):
+        sys.path.insert(0, PYTHON)
+        import train_g2p
+        self.global_batch = train_g2p.global_batch
+
+    def test_an_epoch_is_every_example_once_in_length_sorted_batches(self):
+        lengths = [(i * 37) % 23 + 1 for i in range(1000)]
+        size, per_epoch = 8, 1000 // 8
+        epoch = [self.global_batch(1000, step, size, 3, lengths) for step in range(per_epoch)]
+        self.assertEqual(sorted(i for batch in epoch for i in batch), list(range(1000)))
+        self.assertTrue(all(len(batch) == size for batch in epoch))
+        spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in epoch) / per_epoch
+        shuffled = [self.global_batch(1000, step, size, 3) for step in range(per_epoch)]
+        plain = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in shuffled) / per_epoch
+        self.assertLess(spread, 1.5)  # lengths 1..23: a bucketed batch spans about one value
+        self.assertGreater(plain, 15)
+        # the same step gives the same batch (resuming), the next epoch another order
+        self.assertEqual(self.global_batch(1000, 7, size, 3, lengths), epoch[7])
+        self.assertNotEqual(self.global_batch(1000, per_epoch + 7, size, 3, lengths), epoch[7])
