@@ -16,7 +16,7 @@ import {
   type ThreadedKind,
   transientFloats,
 } from './threaded-layout';
-import { gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
+import { gatedWasmReady, heapPointer, type KernelArgs, type WasmBackend } from './wasm-module';
 import { type Pool, reserveBytes, threadPool } from './wasm-threads';
 
 /*
@@ -49,12 +49,6 @@ export interface SequenceAttrs {
   batch: number;
   training: boolean;
 }
-
-type KernelArgs = {
-  inputs: Record<string, tf.TensorInfo | undefined>;
-  attrs: unknown;
-  backend: WasmBackend;
-};
 
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -6,8 +6,8 @@ import {
   gatedWasm,
   gatedWasmReady,
   heapPointer,
+  type KernelArgs,
   packedFloats,
-  type WasmBackend,
   withScratch,
 } from './wasm-module';
 
@@ -18,11 +18,6 @@ import {
  */
 
 const KERNEL = 'GatedAdditiveAttention';
-
-type KernelArgs = {
-  inputs: Record<string, tf.TensorInfo | undefined>;
-  backend: WasmBackend;
-};
 
 function additiveAttentionKernel({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   const { query, queryWeight, projectedKeys, energyWeight, values, mask } = inputs;

@@ -1,15 +1,10 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { gatedWasm, gatedWasmReady, heapPointer, type WasmBackend } from './wasm-module';
+import { gatedWasm, gatedWasmReady, heapPointer, type KernelArgs } from './wasm-module';
 
 /* Row gathers (wasm/gather.c): embedding lookups and time reversals, a copy per row. */
 
 const KERNEL = 'GatedGatherRows';
-
-type KernelArgs = {
-  inputs: Record<string, tf.TensorInfo | undefined>;
-  backend: WasmBackend;
-};
 
 function gatherRowsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { table, indices } = inputs;

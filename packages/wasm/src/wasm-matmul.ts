@@ -7,8 +7,8 @@ import {
   gatedWasm,
   gatedWasmReady,
   heapPointer,
+  type KernelArgs,
   packedFloats,
-  type WasmBackend,
   withScratch,
 } from './wasm-module';
 
@@ -25,12 +25,6 @@ interface MatMulAttrs {
   aTransposed: boolean;
   bTransposed: boolean;
 }
-
-type KernelArgs = {
-  inputs: Record<string, tf.TensorInfo | undefined>;
-  attrs: unknown;
-  backend: WasmBackend;
-};
 
 function matMulKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   const { a, b, bias } = inputs;

@@ -37,6 +37,13 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
+/** What tfjs hands a kernel function registered for the wasm backend. */
+export type KernelArgs = {
+  inputs: Record<string, tf.TensorInfo | undefined>;
+  attrs: unknown;
+  backend: WasmBackend;
+};
+
 /** Our module's bytes, for a shared or a plain memory. */
 export function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   return decodeBase64(shared ? RECURRENCE_WASM_SHARED : RECURRENCE_WASM);

@@ -4,6 +4,7 @@ import {
   gatedWasm,
   gatedWasmReady,
   heapPointer,
+  type KernelArgs,
   packedFloats,
   type WasmBackend,
   withScratch,
@@ -47,12 +48,6 @@ export function wasmRecurrenceAvailable(): boolean {
     [BACKWARD_KERNEL]: backwardKernel as unknown as tf.KernelFunc,
   });
 }
-
-type KernelArgs = {
-  inputs: Record<string, tf.TensorInfo | undefined>;
-  attrs: unknown;
-  backend: WasmBackend;
-};
 
 /** Copies `floats` floats from heap byte offset `from` into a tensor. */
 function copyInto(backend: WasmBackend, to: tf.TensorInfo, from: number, floats: number): void {
