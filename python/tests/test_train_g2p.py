@@ -52,17 +52,20 @@ class TrainG2PTest(unittest.TestCase):
             self.assertEqual(model.config["sourceVocabSize"], 4 + len({c for w, _ in WORDS[1:] for c in characters(w)}))
 
 
-if __name__ == "__main__":
-    unittest.main()
+
+def import_train_g2p():
+    """The script as a module (python/ on the path once)."""
+    if PYTHON not in sys.path:
+        sys.path.insert(0, PYTHON)
+    import train_g2p
+    return train_g2p
 
 
 class LearningRateTest(unittest.TestCase):
     """`--warmup-steps` and `--min-factor` give gated's warmup-cosine rates (schedule.ts)."""
 
     def setUp(self):
-        sys.path.insert(0, PYTHON)
-        import train_g2p
-        self.train_g2p = train_g2p
+        self.train_g2p = import_train_g2p()
 
     def rates(self, *options):
         args = self.train_g2p.parse_arguments(["--data", "x", "--out", "y", *options])
@@ -76,12 +79,13 @@ class LearningRateTest(unittest.TestCase):
             self.assertAlmostEqual(got, expected, places=12)
 
     def test_constant_without_a_floor(self):
-        self.assertEqual(self.rates("--lr", "3e-3", "--warmup-steps", "10"), [3e-3] * 6)
+        self.assertEqual(self.rates("--lr", "3e-3"), [3e-3] * 6)
 
     def test_refuses_out_of_range_options_by_name(self):
         for options, message in ((["--dropout", "1"], "--dropout must be in [0, 1), got 1.0"),
                                  (["--min-factor", "2"], "--min-factor must be in [0, 1], got 2.0"),
-                                 (["--warmup-steps", "-1"], "--warmup-steps must be 0 or more, got -1")):
+                                 (["--warmup-steps", "-1"], "--warmup-steps must be 0 or more, got -1"),
+                                 (["--warmup-steps", "10"], "--warmup-steps 10 needs --min-factor")):
             with self.assertRaises(SystemExit), unittest.mock.patch("sys.stderr") as stderr:
                 self.train_g2p.parse_arguments(["--data", "x", "--out", "y", *options])
             written = "".join(call.args[0] for call in stderr.write.call_args_list)
@@ -92,9 +96,7 @@ class BucketedBatchesTest(unittest.TestCase):
     """`--bucket`: every example once per epoch, batches of similar lengths, seeded."""
 
     def setUp(self):
-        sys.path.insert(0, PYTHON)
-        import train_g2p
-        self.global_batch = train_g2p.global_batch
+        self.global_batch = import_train_g2p().global_batch
 
     def test_an_epoch_is_every_example_once_in_length_sorted_batches(self):
         lengths = [(i * 37) % 23 + 1 for i in range(1000)]
@@ -110,3 +112,7 @@ class BucketedBatchesTest(unittest.TestCase):
         # the same step gives the same batch (resuming), the next epoch another order
         self.assertEqual(self.global_batch(1000, 7, size, 3, lengths), epoch[7])
         self.assertNotEqual(self.global_batch(1000, per_epoch + 7, size, 3, lengths), epoch[7])
+
+
+if __name__ == "__main__":
+    unittest.main()

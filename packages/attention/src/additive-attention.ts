@@ -59,6 +59,7 @@ export class AdditiveAttention extends Attention {
     return this.keyLayer.forward(keys);
   }
 
+  /** The accelerator's forward of this score; a subclass that changes `score` must override it. */
   protected override accelerated(
     query: Tensor2D,
     projectedKeys: Tensor3D,

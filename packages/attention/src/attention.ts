@@ -81,8 +81,9 @@ export abstract class Attention extends Module {
 
   /**
    * The same computation as `forward`, also returning the raw scores: score → softmax → weighted
-   * sum, each step's tensor, for explaining one decoder step. `context` and `weights` equal
-   * `forward`'s exactly.
+   * sum, each step's tensor, for explaining one decoder step, always on tfjs's ops. `context` and
+   * `weights` equal `forward`'s exactly there, and within 2e-6 where an accelerator runs `forward`
+   * as one kernel (`@gated/wasm` does for additive attention when no gradient is recorded).
    * @returns `{ scores [B, S], weights [B, S], context [B, Hv] }`, the caller's to dispose
    */
   forwardWithScores(input: AttentionInput): ScoredAttentionOutput {

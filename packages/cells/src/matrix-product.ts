@@ -1,5 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertShape } from './assert-shape';
 import { transposedWeight } from './transposed-weights';
 
 /** Options of a product: which operand is given transposed, and a bias for every row. */
@@ -84,7 +85,18 @@ export function product(a: Tensor2D, b: Tensor, options: ProductOptions = {}): T
 export function acceleratedAdditiveAttention(
   call: AdditiveAttentionCall,
 ): { weights: Tensor2D; context: Tensor2D } | undefined {
-  return accelerated?.additiveAttention?.(call);
+  if (!accelerated?.additiveAttention) return undefined;
+  // The kernel reads every input by these shapes: check them all before it runs.
+  const where = 'acceleratedAdditiveAttention';
+  const { query, queryWeight, projectedKeys, energyWeight, values, mask } = call;
+  assertShape(where, 'projectedKeys', projectedKeys, ['batch', 'source', 'attention']);
+  const [batch, steps, width] = projectedKeys.shape;
+  assertShape(where, 'query', query, [batch, 'query']);
+  assertShape(where, 'queryWeight', queryWeight, [width, query.shape[1]]);
+  assertShape(where, 'energyWeight', energyWeight, [1, width]);
+  assertShape(where, 'values', values, [batch, steps, 'value']);
+  if (mask) assertShape(where, 'mask', mask, [batch, steps]);
+  return accelerated.additiveAttention(call);
 }
 
 /**

@@ -58,7 +58,9 @@ export interface DecodeExplanation {
  * Decodes one source greedily, step by step, keeping what each step computed: the attention's
  * scores, weights and context (attention models), and the top next-token candidates. With
  * `prefix`, those tokens are emitted first whatever the model prefers, and decoding continues from
- * them. Without `prefix` the output is `greedyDecode`'s. Evaluation mode; leaves no tensors.
+ * them. Without `prefix` the output is `greedyDecode`'s (up to a near-tie that float rounding
+ * decides differently, where an accelerator runs the attention of `greedyDecode`'s steps as one
+ * kernel and this explanation's on tfjs's ops). Evaluation mode; leaves no tensors.
  *
  * @param source token ids `[S]`, S ≥ 1, in the source vocabulary
  * @throws before allocating anything when the source, an option or the model's ids are out of

@@ -77,10 +77,38 @@ describe.runIf(onWasm)('additive attention on the wasm kernel', () => {
     });
   }
 
+  it('gives a row that keeps no position zeros, and drops positions whose mask is not 1, as the op-by-op forward does', async () => {
+    const call = makeCall(3, [7, 3, 5]);
+    call.mask!.dispose();
+    call.mask = tf.tensor2d(
+      [
+        [0, 0, 0, 0, 0, 0, 0], // keeps nothing
+        [1, 0.5, 1, 0.25, 0, 1, 0], // 0.5 and 0.25: dropped beside the 1s
+        [1, 1, 1, 1, 1, 0, 0],
+      ],
+      [3, 7],
+    );
+    await expectNoLeaks(async () => {
+      const fast = await run(true, () => additiveAttention(call)!);
+      const expected = reference(call);
+      expect(maxDiff(fast.value.weights, expected.weights)).toBeLessThan(2e-6);
+      expect(maxDiff(fast.value.context, expected.context)).toBeLessThan(2e-6);
+      const weights = fast.value.weights.arraySync();
+      expect(weights[0]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+      expect(fast.value.context.arraySync()[0]!.every((c) => c === 0)).toBe(true);
+      expect([weights[1]![1], weights[1]![3]]).toEqual([0, 0]);
+      tf.dispose([fast.value.weights, fast.value.context, expected.weights, expected.context]);
+    });
+    disposeCall(call);
+  });
+
   it('declines while gradients are recorded (it has no backward) and on other dtypes', async () => {
     const call = makeCall(5, [7, 3, 1, 6, 2]);
     await installWasmKernels();
     await expectNoLeaks(async () => {
+      const outside = additiveAttention(call); // runs outside a gradient: the control
+      expect(outside?.weights.shape).toEqual([5, 7]);
+      tf.dispose([outside!.weights, outside!.context]);
       let inside: unknown = 'not called';
       tf.grad((q: tf.Tensor) => {
         inside = additiveAttention({ ...call, query: q as Tensor2D });
@@ -96,7 +124,7 @@ describe.runIf(onWasm)('additive attention on the wasm kernel', () => {
 });
 
 describe.runIf(onWasm)('row gathers on the wasm kernel', () => {
-  it('copies the rows tf.gather does, and zeros for an index outside the table', async () => {
+  it('copies the rows tf.gather does, and refuses an index outside the table', async () => {
     const table = tf.randomNormal([6, 5], 0, 1, 'float32', 7) as Tensor2D;
     const indices = tf.tensor1d([5, 0, 3, 3, 1, 4, 2], 'int32');
     await expectNoLeaks(async () => {
@@ -104,13 +132,19 @@ describe.runIf(onWasm)('row gathers on the wasm kernel', () => {
       expect(ours.names).toEqual(['GatedGatherRows']);
       const expected = tf.gather(table, indices);
       expect(maxDiff(ours.value, expected)).toBe(0);
-      const outside = tf.tensor1d([2, 6, -1], 'int32');
-      const gathered = gatherRows(table, outside)!;
-      const rows = gathered.arraySync();
-      expect(rows[0]).toEqual(table.arraySync()[2]);
-      expect(rows[1]).toEqual([0, 0, 0, 0, 0]);
-      expect(rows[2]).toEqual([0, 0, 0, 0, 0]);
-      tf.dispose([ours.value, expected, outside, gathered]);
+      for (const [bad, value] of [
+        [[2, 6, 1], 6],
+        [[2, -1], -1],
+      ] as const) {
+        const outside = tf.tensor1d(bad as readonly number[] as number[], 'int32');
+        const before = tf.memory().numBytes;
+        expect(() => gatherRows(table, outside)).toThrow(
+          `GatherRows: the index value ${value} is not in [0, 5]`,
+        );
+        expect(tf.memory().numBytes).toBe(before); // the output was freed
+        outside.dispose();
+      }
+      tf.dispose([ours.value, expected]);
     });
     tf.dispose([table, indices]);
   });

@@ -11,7 +11,7 @@ function gatherRowsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const [N, D] = table!.shape as [number, number];
   const M = indices!.shape[0]!;
   const out = backend.makeOutput([M, D], 'float32');
-  gatedWasm(backend)!.gather_rows(
+  const at = gatedWasm(backend)!.gather_rows(
     M,
     D,
     N,
@@ -19,6 +19,11 @@ function gatherRowsKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
     heapPointer(backend, indices),
     heapPointer(backend, out),
   );
+  if (at >= 0) {
+    backend.disposeData(out.dataId);
+    const value = backend.wasm.HEAP32[heapPointer(backend, indices) / 4 + at];
+    throw new Error(`GatherRows: the index value ${value} is not in [0, ${N - 1}]`);
+  }
   return out;
 }
 

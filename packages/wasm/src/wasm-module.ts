@@ -13,7 +13,7 @@ export interface GatedWasm {
   matmul(...args: number[]): void;
   column_sums(M: number, N: number, x: number, out: number): void;
   additive_attention(...args: number[]): void;
-  gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): void;
+  gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): number;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   gru_forward(...args: number[]): void;
@@ -26,6 +26,7 @@ interface EmscriptenModule {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
   HEAPF32: Float32Array;
+  HEAP32: Int32Array;
   asm?: { memory?: WebAssembly.Memory };
   wasmMemory?: WebAssembly.Memory;
 }
@@ -35,6 +36,7 @@ export interface WasmBackend {
   wasm: EmscriptenModule;
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 /** What tfjs hands a kernel function registered for the wasm backend. */

@@ -5,8 +5,10 @@
  *   e_j    = Σ_a v_a tanh(k[b, j, a] + q_a)       (eq. 6; k = U h_j, projected once per source)
  *   α      = softmax(e) over the positions the mask keeps (masked ones get exactly 0)
  *   c      = Σ_j α_j h[b, j, ·]                   (eq. 5)
- * query [B, Hq], w_query [A, Hq], keys [B, S, A], energy [A] (vᵀ), mask [B, S] (1 keep, 0 pad)
- * or null, values [B, S, H] → weights [B, S], context [B, H]. packed: scratch of
+ * query [B, Hq], w_query [A, Hq], keys [B, S, A], energy [A] (vᵀ), mask [B, S] or null (1 keeps
+ * a position, any other value drops it, as the op-by-op softmax with its -1e9 offset does when a
+ * row keeps one; a row that keeps none gets weights and context 0, as there), values [B, S, H]
+ * → weights [B, S], context [B, H]. packed: scratch of
  * ceil(A / 8) · 8 · Hq floats (W packed, used from FEW_ROWS rows on), projected: B · A floats.
  * No gradient: the op-by-op path runs where one is needed.
  */
@@ -22,7 +24,7 @@ __attribute__((export_name("additive_attention"))) void additive_attention(
   }
   for (int b = 0; b < B; b++) {
     const f32 *q = projected + b * A;
-    const f32 *keep = mask ? mask + b * S : 0;
+    const f32 *keep = mask ? mask + b * S : 0; /* keep[j] == 1: attend to j */
     f32 *e = weights + b * S;
     f32 largest = -3.4e38f;
     for (int j = 0; j < S; j++) {
@@ -35,15 +37,15 @@ __attribute__((export_name("additive_attention"))) void additive_attention(
                   wasm_f32x4_extract_lane(sum, 2) + wasm_f32x4_extract_lane(sum, 3);
       for (; a < A; a++) score += energy[a] * SCALAR(v_tanh, k[a] + q[a]);
       e[j] = score;
-      if ((!keep || keep[j] != 0.0f) && score > largest) largest = score;
+      if ((!keep || keep[j] == 1.0f) && score > largest) largest = score;
     }
     f32 total = 0.0f;
     for (int j = 0; j < S; j++) {
-      f32 p = keep && keep[j] == 0.0f ? 0.0f : SCALAR(v_exp, e[j] - largest);
+      f32 p = keep && keep[j] != 1.0f ? 0.0f : SCALAR(v_exp, e[j] - largest);
       e[j] = p;
       total += p;
     }
-    f32 scale = 1.0f / total;
+    f32 scale = total > 0.0f ? 1.0f / total : 0.0f;
     f32 *c = context + b * H;
     for (int i = 0; i < H; i++) c[i] = 0.0f;
     for (int j = 0; j < S; j++) {
