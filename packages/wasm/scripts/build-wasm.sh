@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source=wasm/recurrence.c
+clang=${CLANG:-clang-19}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 build() { # $1: output, rest: extra flags
   local out=$1
   shift
-  clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -ffreestanding \
+  "$clang" --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -ffreestanding \
     -Wall -Werror -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all "$@" -o "$out" "$source"
   # The module works inside tfjs's heap: it must own no data and never touch a C stack there.
   wasm2wat --enable-all "$out" >"$work/check.wat"
@@ -22,9 +23,13 @@ build() { # $1: output, rest: extra flags
   fi
 }
 shared=(-DGATED_THREADS -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296)
+relaxed=(-DGATED_RELAXED -mrelaxed-simd)
 build "$work/plain.wasm"
 # For the threaded backend, whose heap is a shared memory, and the thread pool.
 build "$work/shared.wasm" "${shared[@]}"
+# The same two with fused multiply-adds in every product, for engines with relaxed SIMD.
+build "$work/plain-relaxed.wasm" "${relaxed[@]}"
+build "$work/shared-relaxed.wasm" "${shared[@]}" "${relaxed[@]}"
 # The digest of every source file, in name order (the test computes the same).
 digest=$(cat $(ls wasm/*.c wasm/*.h | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
 {
@@ -34,5 +39,9 @@ digest=$(cat $(ls wasm/*.c wasm/*.h | LC_ALL=C sort) | sha256sum | cut -d' ' -f1
   echo "export const RECURRENCE_WASM = '$(base64 -w0 "$work/plain.wasm")';"
   echo "/** The same module importing a shared memory (the threaded backend). */"
   echo "export const RECURRENCE_WASM_SHARED = '$(base64 -w0 "$work/shared.wasm")';"
+  echo "/** RECURRENCE_WASM with relaxed SIMD's fused multiply-add in the products. */"
+  echo "export const RECURRENCE_WASM_RELAXED = '$(base64 -w0 "$work/plain-relaxed.wasm")';"
+  echo "/** RECURRENCE_WASM_SHARED with relaxed SIMD's fused multiply-add in the products. */"
+  echo "export const RECURRENCE_WASM_SHARED_RELAXED = '$(base64 -w0 "$work/shared-relaxed.wasm")';"
 } >src/recurrence-wasm.generated.ts
 ls -l "$work"/*.wasm | awk '{print "build-wasm: " $NF ": " $5 " bytes"}'

@@ -42,6 +42,11 @@ export interface AcceleratorState {
   nextSlot: number;
   /** Whether tfjs's Slice/Unpack/SplitV for wasm were replaced (only when asked). */
   sliceKernelsReplaced: boolean;
+  /**
+   * Whether this JavaScript engine runs relaxed SIMD, so that the module's relaxed build is used
+   * (undefined until first asked; a property of the engine, kept across uninstalls).
+   */
+  relaxedSimd: boolean | undefined;
 }
 
 export const state: AcceleratorState = {
@@ -56,4 +61,5 @@ export const state: AcceleratorState = {
   slots: new Map(),
   nextSlot: 1,
   sliceKernelsReplaced: false,
+  relaxedSimd: undefined,
 };

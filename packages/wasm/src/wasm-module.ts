@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { state } from './accelerator-state';
-import { RECURRENCE_WASM, RECURRENCE_WASM_SHARED } from './recurrence-wasm.generated';
+import {
+  RECURRENCE_WASM,
+  RECURRENCE_WASM_RELAXED,
+  RECURRENCE_WASM_SHARED,
+  RECURRENCE_WASM_SHARED_RELAXED,
+} from './recurrence-wasm.generated';
 
 /*
  * Our WebAssembly module (wasm/*.c), attached to the heap of tfjs-backend-wasm so that its
@@ -46,9 +51,25 @@ export type KernelArgs = {
   backend: WasmBackend;
 };
 
-/** Our module's bytes, for a shared or a plain memory. */
+/**
+ * Our module's bytes, for a shared or a plain memory: the relaxed-SIMD build (fused multiply-add
+ * in every product) where this JavaScript engine accepts it, the plain SIMD build elsewhere. Every
+ * heap and every pool thread of a process gets the same build.
+ */
 export function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  if (fusedMultiplyAdd()) {
+    return decodeBase64(shared ? RECURRENCE_WASM_SHARED_RELAXED : RECURRENCE_WASM_RELAXED);
+  }
   return decodeBase64(shared ? RECURRENCE_WASM_SHARED : RECURRENCE_WASM);
+}
+
+/**
+ * Whether the kernels use the relaxed-SIMD build: decided once, by whether this engine validates
+ * it (Chromium 114+, Firefox 145+; Node 20 only with --experimental-wasm-relaxed-simd).
+ */
+export function fusedMultiplyAdd(): boolean {
+  state.relaxedSimd ??= WebAssembly.validate(decodeBase64(RECURRENCE_WASM_RELAXED));
+  return state.relaxedSimd;
 }
 
 /** The module bound to this backend's heap, or null when that heap cannot be reached. */
