@@ -6,7 +6,8 @@ export const USAGE = `usage: pnpm bench <suite> [options]
 
 suites:
   speed                          recurrent layers against tf.layers, PyTorch, onnxruntime, brain.js
-  speed-browser                  the same in headless Chromium: gated, tf.layers, onnxruntime-web
+  speed-browser [--threads N]    the same in headless Chromium: gated, tf.layers, onnxruntime-web
+                                 (--threads: gated's kernel threads; default installWasmKernels' 'auto')
   claims [--only CLAIM,…]        the seed's claims, measured
   train-demo-models [--only recall|dates|dates-plain|g2p]
                                  trains the demo's models
@@ -35,6 +36,8 @@ export interface Arguments {
   timeBudgetMinutes?: number;
   model?: string;
   beam: number;
+  /** `speed-browser`: gated's kernel threads in the page (absent: installWasmKernels' 'auto'). */
+  threads?: number;
 }
 
 /** What the command line asks for: a suite to run, or the usage or version to print. */
@@ -87,6 +90,12 @@ export function parseArguments(argv: string[], cwd = process.cwd()): Arguments {
   if (values['time-budget'] !== undefined)
     args.timeBudgetMinutes = number('--time-budget', values['time-budget'], 0);
   if (values.model !== undefined) args.model = values.model;
+  if (values.threads !== undefined) {
+    const threads = number('--threads', values.threads, 1);
+    if (!Number.isInteger(threads))
+      throw new UsageError(`--threads must be an integer, got ${values.threads}`);
+    args.threads = threads;
+  }
   if (args.suite === 'predict' && !args.model) throw new UsageError('predict needs --model DIR');
   return args;
 }
@@ -106,6 +115,7 @@ function parse(argv: string[]) {
       'time-budget': { type: 'string' },
       model: { type: 'string' },
       beam: { type: 'string' },
+      threads: { type: 'string' },
     },
   });
 }

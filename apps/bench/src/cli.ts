@@ -47,7 +47,7 @@ async function shippedModels(quick: boolean): Promise<ModelPlaces> {
 export async function runSuite(args: Arguments): Promise<string[]> {
   if (args.suite === 'speed-browser') {
     // In Chromium: the --backend option does not apply (the page runs tfjs-backend-wasm).
-    const results = await runSpeedBrowser({ quick: args.quick });
+    const results = await runSpeedBrowser({ quick: args.quick, threads: args.threads });
     return writeSuite(args.out, args.suite, results, speedBrowserMarkdown(results), {});
   }
   await useBackend(args.backend);

@@ -36,6 +36,8 @@ export interface PageRequest {
   onnx?: string[];
   /** onnxruntime-web's thread counts to time, one worker each. */
   ortThreads: number[];
+  /** gated's kernel threads (absent: installWasmKernels' 'auto'). */
+  gatedThreads?: number;
 }
 
 /** The gated worker's backend and the accelerator's status. */
@@ -45,6 +47,8 @@ export interface GatedInfo {
   threadsNote?: string;
   engines: string[];
   simd: boolean;
+  /** Whether the kernels run their relaxed-SIMD build (fused multiply-add). */
+  fusedMultiplyAdd: boolean;
 }
 
 /** Milliseconds (median) per subject at one grid point; absent where not timed. */

@@ -58,6 +58,8 @@ export interface SpeedBrowserResults {
     tfjs: number;
     gatedKernels: number;
     gatedNote?: string;
+    /** Whether gated's kernels ran their relaxed-SIMD build (fused multiply-add). */
+    gatedFusedMultiplyAdd: boolean;
     engines: string[];
     onnxruntimeWeb: number[];
   };
@@ -74,6 +76,8 @@ export interface SpeedBrowserOptions {
   quick: boolean;
   /** Page loads (default 3; 1 in a quick run). */
   loads?: number;
+  /** gated's kernel threads in the page (absent: installWasmKernels' 'auto'). */
+  threads?: number;
 }
 
 /** The grid: LSTM and GRU at batch 32 and 1 (length 50, input 32, hidden 128; shorter when quick). */
@@ -164,6 +168,7 @@ export async function runSpeedBrowser(
         soakSteps: load === 0 ? (quick ? 40 : 1000) : 0,
         onnx: withOrt ? configs.map((_, i) => `${i}.onnx`) : undefined,
         ortThreads: ORT_THREADS,
+        ...(options.threads ? { gatedThreads: options.threads } : {}),
       };
       try {
         results.push(
@@ -221,6 +226,7 @@ export async function runSpeedBrowser(
       tfjs: first.gated.tfjsThreads,
       gatedKernels: first.gated.kernelThreads,
       ...(first.gated.threadsNote ? { gatedNote: first.gated.threadsNote } : {}),
+      gatedFusedMultiplyAdd: first.gated.fusedMultiplyAdd,
       engines: first.gated.engines,
       onnxruntimeWeb: withOrt ? ORT_THREADS : [],
     },

@@ -15,18 +15,19 @@ const tfjsThreads = globalThis.crossOriginIsolated
   ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))
   : 1;
 
-async function start(): Promise<GatedInfo> {
+async function start({ threads }: { threads?: number } = {}): Promise<GatedInfo> {
   setWasmPaths('/tfjs/');
   setThreadsCount(tfjsThreads);
   await tf.setBackend('wasm');
   await tf.ready();
-  const status = await installWasmKernels();
+  const status = await installWasmKernels(threads ? { threads } : {});
   return {
     tfjsThreads,
     kernelThreads: status.threads,
     threadsNote: status.threadsNote,
     engines: status.engines,
     simd: status.simd,
+    fusedMultiplyAdd: status.fusedMultiplyAdd,
   };
 }
 

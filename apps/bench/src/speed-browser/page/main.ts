@@ -36,7 +36,7 @@ async function checkMainThread(): Promise<MainThreadCheck> {
 async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
   const mainThread = await checkMainThread();
   const gatedWorker = workerClient('/gated-worker.js');
-  const gated = await gatedWorker.ask<GatedInfo>('start');
+  const gated = await gatedWorker.ask<GatedInfo>('start', { threads: request.gatedThreads });
   const ortWorkers = request.onnx
     ? request.ortThreads.map((threads) => ({ threads, client: workerClient('/ort-worker.js') }))
     : [];
