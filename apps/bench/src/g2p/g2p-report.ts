@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TextModel } from '@gated/models';
 import { loadTextModel } from '@gated/models/node';
 import { saveModel } from '@gated/seq2seq';
@@ -114,8 +114,11 @@ export async function runG2PReport(options: {
   const f32 = loadTextModel(modelDir);
   const extra = f32.extra as TrainedTextModelExtra;
   const f32Files = readCheckpoint(modelDir);
-  const f16Dir = join(places.root, 'model-f16');
-  mkdirSync(places.root, { recursive: true });
+  // Beside the model it came from (its run folder's model-f16/), never over another run's copy.
+  const f16Dir = options.modelDir
+    ? join(dirname(modelDir), 'model-f16')
+    : join(places.root, 'model-f16');
+  mkdirSync(dirname(f16Dir), { recursive: true });
   writeCheckpoint(f16Dir, saveModel(f32.model, extra, { floatDtype: 'F16' }));
   // Cold start: read the shipped files, build the model, pronounce one word.
   const t0 = performance.now();
