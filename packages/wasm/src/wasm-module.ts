@@ -65,7 +65,7 @@ export function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
 
 /**
  * Whether the kernels use the relaxed-SIMD build: decided once, by whether this engine validates
- * it (Chromium 114+, Firefox 145+; Node 20 only with --experimental-wasm-relaxed-simd).
+ * it (Chromium 114+, Node 22+; Node 20 only with --experimental-wasm-relaxed-simd).
  */
 export function fusedMultiplyAdd(): boolean {
   state.relaxedSimd ??= WebAssembly.validate(decodeBase64(RECURRENCE_WASM_RELAXED));

@@ -115,9 +115,7 @@ export async function runG2PReport(options: {
   const extra = f32.extra as TrainedTextModelExtra;
   const f32Files = readCheckpoint(modelDir);
   // Beside the model it came from (its run folder's model-f16/), never over another run's copy.
-  const f16Dir = options.modelDir
-    ? join(dirname(modelDir), 'model-f16')
-    : join(places.root, 'model-f16');
+  const f16Dir = join(dirname(modelDir), 'model-f16');
   mkdirSync(dirname(f16Dir), { recursive: true });
   writeCheckpoint(f16Dir, saveModel(f32.model, extra, { floatDtype: 'F16' }));
   // Cold start: read the shipped files, build the model, pronounce one word.

@@ -25,9 +25,8 @@ describe.skipIf(!existsSync(chromium))('pnpm bench speed-browser --quick', () =>
     expect(r.protocol.pageLoads).toBe(1);
     expect(r.browser.crossOriginIsolated).toBe(true);
     expect(r.browser.version).toMatch(/^\d+\./);
-    // Isolated: the accelerator's pool runs on Web Workers, half the cores but two at least by
-    // default (≤ 4), and
-    // as many as the page offers (≤ 4) when asked (the main thread asks for two).
+    // Isolated: the accelerator's pool runs on Web Workers, by default half the cores but two at
+    // least (≤ 4), and as many as the page offers (≤ 4) when asked (the main thread asks for two).
     const cores = r.browser.hardwareConcurrency;
     expect(r.threads.gatedKernels).toBe(
       cores < 2 ? 1 : Math.min(4, Math.max(2, Math.ceil(cores / 2))),
