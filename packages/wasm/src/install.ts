@@ -163,7 +163,7 @@ async function chooseBrowserThreads(
   }
   const offered = Math.min(cores, MAX_PARTS);
   // 'auto' leaves half the cores to the page, tfjs's own threads and the rest of the machine, but
-  // takes two where there are two: on a 2-core machine, in a Web Worker of Chromium 156, two
+  // takes two where there are two: on a 2-core machine, in a Web Worker of Chromium 150, two
   // threads ran LSTM B32 T50 H128 inference in 10.9 ms against 15.5 ms on one, and training 1.7×
   // as fast (pnpm bench speed-browser --threads 2).
   const wanted =
