@@ -203,8 +203,13 @@ describe.runIf(chromiumPath)('the attention explainer in headless Chromium', () 
           ? await page.getByTestId('answer-read').textContent()
           : '';
       await expect.poll(read, { timeout: 60_000 }).toBe(note);
+      // The first word's note is empty, so the poll above can pass before the model has answered:
+      // this one waits for the answer, as long (the model's first load and the accelerator's
+      // thread pool starting in the worker take a while on a loaded machine).
       await expect
-        .poll(() => page.getByTestId('attention-heatmap').getAttribute('aria-label'))
+        .poll(() => page.getByTestId('attention-heatmap').getAttribute('aria-label'), {
+          timeout: 60_000,
+        })
         .toContain('“zebra”');
       answers.push((await page.getByTestId('attention-output').textContent()) ?? '');
     }
