@@ -54,6 +54,9 @@ def parse_arguments(argv):
                    help="the cosine's floor as a fraction of --lr; omit for a constant rate")
     p.add_argument("--bucket", action="store_true",
                    help="batches of similar lengths (less padding; about 1.3× the steps per second on CMUdict)")
+    p.add_argument("--snapshots-from", type=int, default=None, metavar="STEP",
+                   help="also keep the model of every save from STEP on in DIR/snapshots/step-N, for "
+                        "average_checkpoints.py (default: none kept)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     for name in ("steps", "batch_size", "save_every", "embedding_size", "hidden_size"):
@@ -61,6 +64,8 @@ def parse_arguments(argv):
             p.error(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(args, name)}")
     if not 0 <= args.dropout < 1:
         p.error(f"--dropout must be in [0, 1), got {args.dropout}")
+    if args.snapshots_from is not None and args.snapshots_from < 0:
+        p.error(f"--snapshots-from must be 0 or more, got {args.snapshots_from}")
     if args.warmup_steps < 0:
         p.error(f"--warmup-steps must be 0 or more, got {args.warmup_steps}")
     if args.min_factor is not None and not 0 <= args.min_factor <= 1:
@@ -174,6 +179,8 @@ def main(argv):
             record = {"step": step, "trainingSeconds": elapsed, "worldSize": world, "options": vars(args)}
             write_checkpoint(training_dir, training_files(model, optimizer, record, meta))
             write_checkpoint(model_dir, model_files(model, meta))
+            if args.snapshots_from is not None and step >= args.snapshots_from:
+                write_checkpoint(os.path.join(args.out, "snapshots", f"step-{step}"), model_files(model, meta))
         if distributed:
             dist.barrier()
 

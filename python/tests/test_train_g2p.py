@@ -52,6 +52,23 @@ class TrainG2PTest(unittest.TestCase):
             self.assertEqual(model.config["sourceVocabSize"], 4 + len({c for w, _ in WORDS[1:] for c in characters(w)}))
 
 
+    def test_snapshots_are_kept_from_the_given_step(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            data = os.path.join(scratch, "g2p.tsv")
+            with open(data, "w", encoding="utf-8") as f:
+                f.writelines(f"train\t{word}\t{phonemes}\n" for word, phonemes in WORDS)
+            out = os.path.join(scratch, "run")
+            command = [sys.executable, os.path.join(PYTHON, "train_g2p.py"), "--data", data, "--out", out,
+                       "--batch-size", "2", "--embedding-size", "3", "--hidden-size", "4", "--steps", "6",
+                       "--save-every", "2", "--snapshots-from", "4"]
+            subprocess.run(command, env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True,
+                           timeout=300, check=True)
+            self.assertEqual(sorted(os.listdir(os.path.join(out, "snapshots"))), ["step-4", "step-6"])
+            last = read_checkpoint(os.path.join(out, "snapshots", "step-6"))
+            self.assertEqual(last["weights.safetensors"], read_checkpoint(os.path.join(out, "model"))["weights.safetensors"])
+            earlier = read_checkpoint(os.path.join(out, "snapshots", "step-4"))
+            self.assertNotEqual(earlier["weights.safetensors"], last["weights.safetensors"])
+
 
 def import_train_g2p():
     """The script as a module (python/ on the path once)."""
