@@ -32,14 +32,21 @@ const cases: Array<{ name: string; make: () => Layer }> = [
 
 describe.runIf(onWasm)('the wasm sequence kernels', () => {
   for (const { name, make } of cases) {
-    // Batch 3 reads W_hh row by row in the kernel, batch 6 packs it into panels.
-    for (const lengths of [undefined, [5, 2, 1], [5, 2, 1, 4, 5, 3]]) {
-      const batch = lengths?.length ?? 3;
-      it(`${name}, batch ${batch}${lengths ? `, lengths ${lengths.join(' ')}` : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
+    // Over 5 steps, batch 3 reads W_hh row by row in the kernel and batch 6 packs it into
+    // panels; over 9 steps (PACK_STEPS or more) batches of 1 and 2 pack it too.
+    const runs: Array<{ steps: number; batch: number; lengths?: number[] }> = [
+      { steps: 5, batch: 3 },
+      { steps: 5, batch: 3, lengths: [5, 2, 1] },
+      { steps: 5, batch: 6, lengths: [5, 2, 1, 4, 5, 3] },
+      { steps: 9, batch: 1 },
+      { steps: 9, batch: 2, lengths: [9, 4] },
+    ];
+    for (const { steps, batch, lengths } of runs) {
+      it(`${name}, ${steps} steps, batch ${batch}${lengths ? `, lengths ${lengths.join(' ')}` : ''}: forward and every gradient as the op-by-op path, within 2e-6`, async () => {
         const layer = make();
         const shape: [number, number, number] = layer.batchFirst
-          ? [batch, 5, layer.inputSize]
-          : [5, batch, layer.inputSize];
+          ? [batch, steps, layer.inputSize]
+          : [steps, batch, layer.inputSize];
         const x = tf.randomNormal(shape, 0, 1, 'float32', 3) as Tensor3D;
         await expectNoLeaks(async () => {
           const fast = await run(true, () => forwardAndGradients(layer, x, lengths));

@@ -19,8 +19,13 @@ import {
  * off (see wasm-module.ts).
  */
 
-/** Rows from which packing a weight pays (FEW_ROWS in recurrence.c). */
+/** Rows from which packing a weight pays for one product (FEW_ROWS in recurrence.c). */
 const FEW_ROWS = 4;
+/**
+ * Steps from which packing W_hhᵀ pays for a batch below FEW_ROWS: packing costs about one
+ * product, and each step on the panels (block1x4 in gemm.c) saves about a third of one.
+ */
+const PACK_STEPS = 8;
 const FORWARD_KERNEL = 'GatedRecurrenceForward';
 const BACKWARD_KERNEL = 'GatedRecurrenceBackward';
 
@@ -99,9 +104,10 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       wasm.matmul(T * B, G, I, ptr(x), 0, ptr(weightIh), 1, b, packedIh!, projection!);
       projected = projection!;
     }
-    // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c);
-    // for a batch of one to three (decoding), the kernel reads W_hh row by row instead.
-    const wt = B >= FEW_ROWS ? packed! : 0;
+    // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c) or,
+    // for a batch of one to three, over enough steps; for a step or a few (decoding one token),
+    // the kernel reads W_hh row by row instead.
+    const wt = B >= FEW_ROWS || T >= PACK_STEPS ? packed! : 0;
     if (wt) wasm.pack_panels(H, G, ptr(weightHh), 1, wt);
     if (kind === 'lstm') {
       const c = make([B, H]);

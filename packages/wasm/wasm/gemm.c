@@ -88,24 +88,58 @@ static inline void block1(int K, const f32 *a, int ks, const f32 *bp, f32 *out, 
 }
 
 /*
+ * One row of C against four full panels (32 columns): eight independent accumulator chains, where
+ * block1 has two, so that a single row (decoding one sequence) keeps the multiply-add unit busy
+ * instead of waiting on each add's latency. Same order of sums per output as block1.
+ */
+static inline void block1x4(int K, const f32 *a, const f32 *bp, f32 *out, const f32 *in) {
+  const f32 *b0 = bp, *b1 = bp + K * PANEL, *b2 = bp + 2 * K * PANEL, *b3 = bp + 3 * K * PANEL;
+  vec l0 = splat(0), h0 = splat(0), l1 = splat(0), h1 = splat(0);
+  vec l2 = splat(0), h2 = splat(0), l3 = splat(0), h3 = splat(0);
+  for (int k = 0; k < K; k++) {
+    vec x = splat(a[k]);
+    int at = k * PANEL;
+    l0 = madd(x, load(b0 + at), l0);
+    h0 = madd(x, load(b0 + at + 4), h0);
+    l1 = madd(x, load(b1 + at), l1);
+    h1 = madd(x, load(b1 + at + 4), h1);
+    l2 = madd(x, load(b2 + at), l2);
+    h2 = madd(x, load(b2 + at + 4), h2);
+    l3 = madd(x, load(b3 + at), l3);
+    h3 = madd(x, load(b3 + at + 4), h3);
+  }
+  finish_row(out, l0, h0, in, PANEL);
+  finish_row(out + PANEL, l1, h1, in ? in + PANEL : 0, PANEL);
+  finish_row(out + 2 * PANEL, l2, h2, in ? in + 2 * PANEL : 0, PANEL);
+  finish_row(out + 3 * PANEL, l3, h3, in ? in + 3 * PANEL : 0, PANEL);
+}
+
+/*
  * C[M, N] = init + A[M, K] · B, B packed by pack_panels. `init` is a matrix with row stride
  * `ldi` (it may be C itself), a row broadcast to every row when ldi = 0, or none when null.
  * Panels outside, rows inside: a panel ([K, 8], 4 KiB at K = 128) stays in L1 across all rows.
  */
 static void product(int M, int N, int K, const f32 *a, int lda, const f32 *packed, f32 *c,
                     int ldc, const f32 *init, int ldi) {
-  int panels = (N + PANEL - 1) / PANEL;
-  for (int p = 0; p < panels; p++) {
-    const f32 *bp = packed + p * K * PANEL;
-    int col = p * PANEL;
-    int width = N - col < PANEL ? N - col : PANEL;
+  int panels = (N + PANEL - 1) / PANEL, full = N / PANEL, M4 = M & ~3;
+  for (int p = 0; p < panels && M4; p++) {
+    int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
     const f32 *in = init ? init + col : 0;
-    int row = 0;
-    for (; row + 4 <= M; row += 4)
-      block4(K, a + row * lda, lda, 1, bp, c + row * ldc + col, ldc, in ? in + row * ldi : 0,
-             ldi, width);
-    for (; row < M; row++)
-      block1(K, a + row * lda, 1, bp, c + row * ldc + col, in ? in + row * ldi : 0, width);
+    for (int row = 0; row < M4; row += 4)
+      block4(K, a + row * lda, lda, 1, packed + p * K * PANEL, c + row * ldc + col, ldc,
+             in ? in + row * ldi : 0, ldi, width);
+  }
+  /* The rows left over (every row below four): four panels at a time, then one. */
+  for (int row = M4; row < M; row++) {
+    const f32 *x = a + row * lda, *in = init ? init + row * ldi : 0;
+    f32 *out = c + row * ldc;
+    int p = 0;
+    for (; p + 4 <= full; p += 4)
+      block1x4(K, x, packed + p * K * PANEL, out + p * PANEL, in ? in + p * PANEL : 0);
+    for (; p < panels; p++) {
+      int col = p * PANEL, width = N - col < PANEL ? N - col : PANEL;
+      block1(K, x, 1, packed + p * K * PANEL, out + col, in ? in + col : 0, width);
+    }
   }
 }
 
