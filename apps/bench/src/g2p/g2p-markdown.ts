@@ -16,11 +16,6 @@ const PUBLISHED: ReadonlyArray<readonly [string, string, string, string, string]
   ['Sun et al. 2019, distilled Transformer ensemble', '19.88', '4.6', '—', '—'],
 ];
 
-const RECIPE = [
-  "Recipe (`g2pStressRecipe` in `src/models/g2p-stress.ts`): bidirectional LSTM encoder (122 per direction) and Bahdanau-attention LSTM decoder 244 wide, embeddings 64, dropout 0.2; CMUdict with stress (73 target tokens), lower-cased words; batches of 64 bucketed by length (`bucketByLength`, reseeded each epoch); Adam 1e-3, 200 warm-up steps. Cosine to 2% at step 4,000; then resumed under an 8,000-step cosine (a warm restart: the rate rose to 5.1e-4 at step 4,000 and fell to 2% again at 8,000; dev exact match on 500 words 51.2% at step 4,000, 51.5% at 8,000). A third phase was measured and not kept: resumed to 14,000 steps under a 14,000-step cosine with label smoothing 0.1 (Szegedy et al. 2016; 36.5 min), it scored worse on this test split (greedy WER without stress 29.31%, with stress 36.01%; beam 5 28.65% and 35.24%), and the average of its last five checkpoints (steps 12,000–14,000) was no better than its last step (dev WER with stress, 3,000 words, greedy: 35.23% against 35.17%); its lines are at the end of the training log. Warm-started from the stress-free model (its checkpoint `runs/g2p`, the demo's model until it took this one: 256 wide, 15,000 steps, 140.4 min on one core): its first 244 units kept (122 of 128 per encoder direction), each stressed phoneme starting from its bare phoneme's embedding and output row, the output bias split by how often each stress occurs in training (`src/g2p/warm-start.ts`). So the model's training in all is that 140.4 min plus this run's time. The training log with wall time is `runs/g2p-stress/training-log.txt`; a from-scratch run (248 wide, embeddings 48, 16,000 steps) was started first and stopped by hand at step ~600: at up to 1.8 s per step on this shared machine it could not have finished in the session (`runs/g2p-stress-scratch/training-log.txt`).",
-  '',
-];
-
 /** `results/g2p.md`. */
 export function g2pMarkdown(r: G2PResults): string {
   const m = r.model;
@@ -29,9 +24,9 @@ export function g2pMarkdown(r: G2PResults): string {
     '',
     `Measured on ${r.machine.cpu} (${r.machine.cores} cores, shared with other jobs), Node ${r.machine.node}, tfjs ${r.machine.tfjs} ${r.machine.backend} with @gated/wasm (engines ${r.accelerator.engines.join(', ')}; ${r.accelerator.threads} threads).`,
     '',
-    `Model: \`${m.dir}\` — ${m.parameters.toLocaleString('en-US')} parameters, ${m.trainedSteps.toLocaleString('en-US')} steps (${(m.trainingSeconds / 60).toFixed(1)} min wall time of this run, after the warm start). Shipped as F16 (\`${m.f16Dir}\`): **${m.f16Bytes.toLocaleString('en-US')} bytes** of weights (F32: ${m.f32Bytes.toLocaleString('en-US')}).`,
+    `Model: \`${m.dir}\` — ${m.parameters.toLocaleString('en-US')} parameters, ${m.trainedSteps.toLocaleString('en-US')} steps (${(m.trainingSeconds / 60).toFixed(1)} min of training recorded in the checkpoint). Shipped as F16 (\`${m.f16Dir}\`): **${m.f16Bytes.toLocaleString('en-US')} bytes** of weights (F32: ${m.f32Bytes.toLocaleString('en-US')}).`,
     '',
-    ...(r.quick ? [] : RECIPE),
+    ...(r.quick ? [] : [m.recipe ?? `Recipe: not recorded (no RECIPE.md in \`${m.runDir}\`).`, '']),
     `## Test split, model only (no lexicon), F16 weights: ${r.test.words.toLocaleString('en-US')} words`,
     '',
     'Our split: FNV-1a 32 of the word mod 100, 0–9 test (`cmudictG2P` in @gated/datasets). A word is right when it equals any of its CMUdict pronunciations; without stress, the digits are removed from prediction and references alike.',

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TextModel } from '@gated/models';
@@ -24,7 +24,7 @@ export interface G2PDecoding extends G2PScores {
 /** The schema of `results/g2p.json`. */
 export interface G2PResults {
   suite: 'g2p';
-  schemaVersion: 2;
+  schemaVersion: 3;
   quick: boolean;
   machine: MachineDescription;
   accelerator: { engines: string[]; threads: number };
@@ -32,6 +32,10 @@ export interface G2PResults {
   loadAverage: [number, number];
   model: {
     dir: string;
+    /** The run folder the model is in (`dir`'s parent). */
+    runDir: string;
+    /** How it was trained: the run folder's RECIPE.md, when it has one. */
+    recipe?: string;
     /** The F16 copy the package ships, and what it weighs. */
     f16Dir: string;
     f16Bytes: number;
@@ -114,8 +118,12 @@ export async function runG2PReport(options: {
   const f32 = loadTextModel(modelDir);
   const extra = f32.extra as TrainedTextModelExtra;
   const f32Files = readCheckpoint(modelDir);
-  // Beside the model it came from (its run folder's model-f16/), never over another run's copy.
-  const f16Dir = join(dirname(modelDir), 'model-f16');
+  // Beside the model it came from (its run folder's model-f16/), never over another run's copy;
+  // the recipe is the run folder's too, so the report describes the model it measured.
+  const runDir = dirname(modelDir);
+  const recipePath = join(runDir, 'RECIPE.md');
+  const recipe = existsSync(recipePath) ? readFileSync(recipePath, 'utf8').trim() : undefined;
+  const f16Dir = join(runDir, 'model-f16');
   mkdirSync(dirname(f16Dir), { recursive: true });
   writeCheckpoint(f16Dir, saveModel(f32.model, extra, { floatDtype: 'F16' }));
   // Cold start: read the shipped files, build the model, pronounce one word.
@@ -169,13 +177,15 @@ export async function runG2PReport(options: {
   const status = wasmKernelsStatus();
   const results: G2PResults = {
     suite: 'g2p',
-    schemaVersion: 2,
+    schemaVersion: 3,
     quick: options.quick,
     machine: describeMachine(),
     accelerator: { engines: [...status.engines], threads: status.threads },
     loadAverage: [loadAtStart, loadavg()[0]!],
     model: {
       dir: modelDir,
+      runDir,
+      ...(recipe === undefined ? {} : { recipe }),
       f16Dir,
       f16Bytes,
       f32Bytes: bytesOf(f32Files),

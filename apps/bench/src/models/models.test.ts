@@ -49,7 +49,7 @@ describe('pnpm bench train-demo-models --quick, g2p --quick, predict', () => {
     }
     await runSuite(parseArguments(['g2p', '--quick', '--out', out]));
     const g2p = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as G2PResults;
-    expect(g2p).toMatchObject({ suite: 'g2p', schemaVersion: 2, quick: true });
+    expect(g2p).toMatchObject({ suite: 'g2p', schemaVersion: 3, quick: true });
     expect(g2p.model.trainedSteps).toBe(20);
     expect(g2p.test.words).toBe(20);
     expect([g2p.test.greedy.beamSize, g2p.test.beam.beamSize]).toEqual([1, 2]);
