@@ -10,8 +10,8 @@ import { PronunciationModel } from './pronunciation-model';
 
 const SHIPPED = {
   /**
-   * The bench's stress-keeping model (`pnpm bench g2p`, apps/bench/runs/g2p-stress/model: 244
-   * wide, 8,000 steps warm-started from the demo's stress-free model), converted to F16.
+   * The PyTorch twin's stress model (python/train_g2p.py, apps/bench/runs/g2p-twin: 244 wide,
+   * embeddings 64, dropout 0.2, 60,000 steps from scratch), converted to F16.
    */
   parameters: 987_121,
   stress: true,
@@ -22,14 +22,14 @@ const SHIPPED = {
    * F16 weights agree on all of the first 300 test-split words.
    */
   greedy: {
-    zebra: ['Z IY1 B R AH0', 0.6384],
-    gatedness: ['G EY1 T IH0 D N AH0 S', 0.6142],
-    tensorflow: ['T EH1 N S ER0 F L OW2', 0.6296],
-    hello: ['HH EH1 L OW0', 0.9601],
-    pronunciation: ['P R AH0 N AH2 N S IY0 EY1 SH AH0 N', 0.2614],
-    "o'brien": ['OW0 B R AY1 AH0 N', 0.5464],
-    xylophone: ['Z AY1 L AH0 F OW2 N', 0.7657],
-    quixotic: ['K W IH0 K S AA1 T IH0 K', 0.3879],
+    zebra: ['Z IY1 B R AH0', 0.9025],
+    gatedness: ['G EY1 T AH0 N AH0 S', 0.3307],
+    tensorflow: ['T EH1 N S ER0 F L OW0', 0.2413],
+    hello: ['HH EH0 L OW1', 0.5668],
+    pronunciation: ['P R OW0 N AH2 N S IY0 EY1 SH AH0 N', 0.4478],
+    "o'brien": ['OW0 B R AY1 IH0 N', 0.9943],
+    xylophone: ['Z AY1 L AH0 F OW2 N', 0.9783],
+    quixotic: ['K W IH0 K S AA1 T IH0 K', 0.5922],
   } as Record<string, [string, number]>,
 };
 
@@ -55,8 +55,8 @@ describe('the shipped model', () => {
     words.forEach((word, i) => {
       const [phonemes, probability] = SHIPPED.greedy[word]!;
       expect(decoded[i]![0]!.phonemes.join(' ')).toBe(phonemes);
-      // F16 rounding moves probabilities by a few 1e-4.
-      expect(decoded[i]![0]!.probability).toBeCloseTo(probability, 3);
+      // F16 rounding moves probabilities by up to 1e-3 (tensorflow: 0.2406 against 0.2413).
+      expect(Math.abs(decoded[i]![0]!.probability - probability)).toBeLessThan(1e-3);
     });
   });
 });
