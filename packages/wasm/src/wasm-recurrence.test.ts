@@ -18,6 +18,8 @@ const cases: Array<{ name: string; make: () => Layer }> = [
     make: () =>
       new LSTM({ inputSize: 4, hiddenSize: 9, numLayers: 2, bidirectional: true, seed: 8 }),
   },
+  // 4H = 40: four panels in one group and a full fifth one after it.
+  { name: 'LSTM, H = 10', make: () => new LSTM({ inputSize: 3, hiddenSize: 10, seed: 13 }) },
   { name: 'GRU', make: () => new GRU({ inputSize: 3, hiddenSize: 5, seed: 9 }) },
   {
     name: 'GRU, H = 12, batch first',

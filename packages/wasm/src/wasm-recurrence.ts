@@ -19,7 +19,7 @@ import {
  * off (see wasm-module.ts).
  */
 
-/** Rows from which packing a weight pays for one product (FEW_ROWS in recurrence.c). */
+/** Rows from which packing a weight pays for one product (FEW_ROWS in wasm/simd.h). */
 const FEW_ROWS = 4;
 /**
  * Steps from which packing W_hhᵀ pays for a batch below FEW_ROWS: packing costs about one
@@ -104,7 +104,7 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       wasm.matmul(T * B, G, I, ptr(x), 0, ptr(weightIh), 1, b, packedIh!, projection!);
       projected = projection!;
     }
-    // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in recurrence.c) or,
+    // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in wasm/simd.h) or,
     // for a batch of one to three, over enough steps; for a step or a few (decoding one token),
     // the kernel reads W_hh row by row instead.
     const wt = B >= FEW_ROWS || T >= PACK_STEPS ? packed! : 0;
