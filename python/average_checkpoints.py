@@ -23,6 +23,10 @@ from gated_torch.config import config_differences  # noqa: E402
 from gated_torch.manifest import CheckpointError  # noqa: E402
 
 
+# What else must match for weights to mean the same thing: the vocabularies and tokenizers.
+TEXT_FIELDS = ("sourceVocab", "targetVocab", "sourceTokenizer", "targetTokenizer")
+
+
 def average_models(folders):
     """(model, extra): a model whose every parameter is the mean of the checkpoints' in `folders`
     (at least one), and the first one's `extra`."""
@@ -31,8 +35,10 @@ def average_models(folders):
     first, extra = load_model(read_checkpoint(folders[0]))
     sums = {name: value.detach().double().clone() for name, value in first.state_dict().items()}
     for folder in folders[1:]:
-        model, _ = load_model(read_checkpoint(folder))
+        model, other = load_model(read_checkpoint(folder))
         differences = config_differences(model.config, first.config)
+        differences += [f"extra.{key}: {other.get(key)!r:.60} → {extra.get(key)!r:.60}" for key in TEXT_FIELDS
+                        if isinstance(extra, dict) and isinstance(other, dict) and other.get(key) != extra.get(key)]
         if differences:
             raise CheckpointError(f"average_checkpoints: {folder} is made for another model than {folders[0]} "
                                   "(this → first):\n  " + "\n  ".join(differences))
@@ -49,9 +55,12 @@ def main(argv):
     p.add_argument("--out", required=True, help="folder for the averaged model checkpoint")
     p.add_argument("inputs", nargs="+", help="model checkpoint folders (config.json + weights.safetensors)")
     args = p.parse_args(argv)
-    if os.path.abspath(args.out) in {os.path.abspath(f) for f in args.inputs}:
+    if os.path.realpath(args.out) in {os.path.realpath(f) for f in args.inputs}:
         p.error(f"--out {args.out} is also an input; write the average elsewhere")
-    model, extra = average_models(args.inputs)
+    try:
+        model, extra = average_models(args.inputs)
+    except (CheckpointError, OSError) as error:
+        raise SystemExit(f"average_checkpoints: {error}") from None
     names = [os.path.basename(os.path.normpath(f)) for f in args.inputs]
     write_checkpoint(args.out, model_files(model, {**extra, "averagedFrom": names}))
     print(f"averaged {len(args.inputs)} checkpoints into {args.out}")

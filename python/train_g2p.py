@@ -177,10 +177,11 @@ def main(argv):
         if rank == 0:
             meta = {**extra, "trainedSteps": step, "trainingSeconds": round(elapsed, 1)}
             record = {"step": step, "trainingSeconds": elapsed, "worldSize": world, "options": vars(args)}
-            write_checkpoint(training_dir, training_files(model, optimizer, record, meta))
-            write_checkpoint(model_dir, model_files(model, meta))
+            # The snapshot first: a run stopped after the training checkpoint would resume past it.
             if args.snapshots_from is not None and step >= args.snapshots_from:
                 write_checkpoint(os.path.join(args.out, "snapshots", f"step-{step}"), model_files(model, meta))
+            write_checkpoint(training_dir, training_files(model, optimizer, record, meta))
+            write_checkpoint(model_dir, model_files(model, meta))
         if distributed:
             dist.barrier()
 

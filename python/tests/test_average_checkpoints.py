@@ -22,10 +22,10 @@ def import_average():
     return average_checkpoints
 
 
-def save(folder, seed, **overrides):
+def save(folder, seed, extra=None, **overrides):
     torch.manual_seed(seed)
     model = Seq2Seq({**CONFIG, **overrides})
-    write_checkpoint(folder, model_files(model, {"task": "g2p", "seed": seed}))
+    write_checkpoint(folder, model_files(model, {"task": "g2p", "seed": seed, **(extra or {})}))
     return model.state_dict()
 
 
@@ -54,10 +54,19 @@ class AverageCheckpointsTest(unittest.TestCase):
             save(os.path.join(scratch, "a"), 3)
             save(os.path.join(scratch, "b"), 5, hiddenSize=4)
             out = os.path.join(scratch, "average")
-            with self.assertRaises(CheckpointError) as caught:
+            with self.assertRaises(SystemExit) as caught:
                 average.main(["--out", out, os.path.join(scratch, "a"), os.path.join(scratch, "b")])
-            self.assertIn("hiddenSize", str(caught.exception))
+            self.assertIn("hiddenSize", str(caught.exception.code))
             self.assertFalse(os.path.exists(out))
+
+    def test_other_vocabularies_are_refused(self):
+        average = import_average()
+        with tempfile.TemporaryDirectory() as scratch:
+            save(os.path.join(scratch, "a"), 3)
+            save(os.path.join(scratch, "b"), 5, extra={"targetVocab": {"tokens": ["x"]}})
+            with self.assertRaises(CheckpointError) as caught:
+                average.average_models([os.path.join(scratch, "a"), os.path.join(scratch, "b")])
+            self.assertIn("extra.targetVocab", str(caught.exception))
 
     def test_out_among_the_inputs_is_a_usage_error(self):
         average = import_average()
