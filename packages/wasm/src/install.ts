@@ -2,6 +2,7 @@ import { recurrenceEngineNames, registerRecurrenceEngine, setMatrixProducts } fr
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { state } from './accelerator-state';
+import { releasePackedWeights } from './packed-weights';
 import { browserPoolPossible, MAX_PARTS } from './pool-workers';
 import { threadedEngine } from './threaded-engine';
 import { wasmEngine } from './wasm-engine';
@@ -98,9 +99,13 @@ export async function installWasmKernels(
   return wasmKernelsStatus(note);
 }
 
-/** Takes the accelerator's engines out of the registry; layers run on the portable ones again. */
+/**
+ * Takes the accelerator's engines out of the registry (layers run on the portable ones again)
+ * and frees the weights it kept packed between calls.
+ */
 export function uninstallWasmKernels(): void {
   uninstallEngines();
+  releasePackedWeights();
   state.installed = undefined;
 }
 

@@ -16,6 +16,7 @@ import {
 export interface GatedWasm {
   pack_panels(K: number, N: number, b: number, transposed: number, packed: number): void;
   matmul(...args: number[]): void;
+  matmul_packed(...args: number[]): void;
   column_sums(M: number, N: number, x: number, out: number): void;
   additive_attention(...args: number[]): void;
   gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): number;
@@ -39,7 +40,7 @@ interface EmscriptenModule {
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
 export interface WasmBackend {
   wasm: EmscriptenModule;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number }; has(dataId: object): boolean };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   disposeData(dataId: object): boolean;
 }

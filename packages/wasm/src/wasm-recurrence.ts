@@ -1,5 +1,6 @@
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { packedWeight } from './packed-weights';
 import {
   gatedWasm,
   gatedWasmReady,
@@ -23,7 +24,8 @@ import {
 const FEW_ROWS = 4;
 /**
  * Steps from which packing W_hhᵀ pays for a batch below FEW_ROWS: packing costs about one
- * product, and each step on the panels (block1x4 in gemm.c) saves about a third of one.
+ * product, and each step on the panels (block1x4 in gemm.c) saves about a third of one. (The
+ * packed weight is then kept for the next call: packed-weights.ts.)
  */
 const PACK_STEPS = 8;
 const FORWARD_KERNEL = 'GatedRecurrenceForward';
@@ -95,20 +97,26 @@ function forwardKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
   const { h0, c0, weightHh, biasHh, mask, x, weightIh, biasIh } = inputs;
   // Given x and W_ih (inference), the input projection runs here too: no tfjs op around it.
   const I = x ? x.shape[1]! : 0;
-  const projectionFloats = x ? [packedFloats(I, G), G, T * B * G] : [];
-  const scratchFloats = [packedFloats(H, G), B * G, ...projectionFloats];
-  return withScratch(backend, scratchFloats, ([packed, scratch, packedIh, bias, projection]) => {
+  const projectionFloats = x ? [G, T * B * G] : [];
+  const scratchFloats = [B * G, ...projectionFloats];
+  return withScratch(backend, scratchFloats, ([scratch, bias, projection]) => {
     let projected = ptr(inputs.projected);
     if (x) {
       const b = projectionBias(backend, kind, biasIh, biasHh, G, bias!);
-      wasm.matmul(T * B, G, I, ptr(x), 0, ptr(weightIh), 1, b, packedIh!, projection!);
+      // T·B rows: W_ih packed (and kept packed: packed-weights.ts) from a few rows on.
+      if (T * B >= FEW_ROWS) {
+        const packedIh = packedWeight(backend, wasm, weightIh!, I, G);
+        wasm.matmul_packed(T * B, G, I, ptr(x), packedIh, b, projection!);
+      } else {
+        wasm.matmul(T * B, G, I, ptr(x), 0, ptr(weightIh), 1, b, 0, projection!);
+      }
       projected = projection!;
     }
     // W_hhᵀ packed into panels, worth it from a few rows on (see FEW_ROWS in wasm/simd.h) or,
     // for a batch of one to three, over enough steps; for a step or a few (decoding one token),
     // the kernel reads W_hh row by row instead.
-    const wt = B >= FEW_ROWS || T >= PACK_STEPS ? packed! : 0;
-    if (wt) wasm.pack_panels(H, G, ptr(weightHh), 1, wt);
+    const pack = B >= FEW_ROWS || T >= PACK_STEPS;
+    const wt = pack ? packedWeight(backend, wasm, weightHh!, H, G) : 0;
     if (kind === 'lstm') {
       const c = make([B, H]);
       const kept = training

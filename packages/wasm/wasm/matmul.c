@@ -38,3 +38,11 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
   column_sums_strided(M, N, x, N, out);
 }
 
+
+/* c [M, N] = a [M, K] · B + bias for B already packed by pack_panels (a weight kept packed
+ * across calls); bias [N] or null. */
+__attribute__((export_name("matmul_packed"))) void matmul_packed(int M, int N, int K,
+                                                                 const f32 *a, const f32 *packed,
+                                                                 const f32 *bias, f32 *c) {
+  product(M, N, K, a, K, packed, c, N, bias, 0);
+}
