@@ -108,8 +108,8 @@ static void lstm_row_backward(int U, int gs, const f32 *act, f32 *dz, const f32 
  * LSTM (Hochreiter & Schmidhuber 1997; forget gate: Gers et al. 2000).
  *
  * xg [T, B, 4H]: x W_ihᵀ + b_ih + b_hh.  wt: W_hhᵀ packed ([H, 4H]), or null to read
- * w = W_hh [4H, H] row by row (a few rows over a few steps; the caller decides).  mask [T, B] or null:
- * where it is 0 the state is carried and the output is 0 (packed sequences).
+ * w = W_hh [4H, H] row by row (a few rows over a few steps; the caller decides).
+ * mask [T, B] or null: where it is 0 the state is carried and the output is 0 (packed sequences).
  * Writes out [T, B, H], h_n, c_n [B, H]; when `gates` is not null also what the backward needs:
  * gates [T, B, 4H] (activations i, f, g, o), tanh_c [T, B, H] = tanh(c_t),
  * h_prev, c_prev [T, B, H] (the state each step started from). scratch: [B, 4H] floats.

@@ -38,7 +38,6 @@ __attribute__((export_name("column_sums"))) void column_sums(int M, int N, const
   column_sums_strided(M, N, x, N, out);
 }
 
-
 /* c [M, N] = a [M, K] · B + bias for B already packed by pack_panels (a weight kept packed
  * across calls); bias [N] or null. */
 __attribute__((export_name("matmul_packed"))) void matmul_packed(int M, int N, int K,
