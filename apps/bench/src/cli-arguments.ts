@@ -14,6 +14,7 @@ suites:
   g2p [--time-budget MIN] [--only train|report] [--model DIR]
                                  trains (or resumes) the stress-keeping G2P model, then
                                  reports WER/PER, speed and phonemizer beside it
+                                 (--only report: the shipped model unless --model)
   predict --model DIR [--beam N] one prediction per stdin line: input<TAB>output
 
 options:

@@ -18,7 +18,12 @@ import { type Arguments, parseCommand, USAGE, UsageError } from './cli-arguments
 import { g2pMarkdown } from './g2p/g2p-markdown';
 import { runG2PReport } from './g2p/g2p-report';
 import { g2pTask } from './models/demo-tasks';
-import { trainG2PStress } from './models/g2p-stress';
+import {
+  g2pResultsName,
+  g2pStressPlaces,
+  SHIPPED_G2P_RUN,
+  trainG2PStress,
+} from './models/g2p-stress';
 import { runPredict } from './models/predict';
 import { type ModelRunOptions, modelsMarkdown, runTrainDemoModels } from './models/run-models';
 import { Progress } from './progress';
@@ -69,8 +74,16 @@ export async function runSuite(args: Arguments): Promise<string[]> {
         timeBudgetMinutes: args.timeBudgetMinutes,
       });
     if (only === 'train') return [];
-    const results = await runG2PReport({ quick: args.quick, out: args.out, modelDir: args.model });
-    return writeSuite(args.out, args.suite, results, g2pMarkdown(results), {});
+    // A report alone is of the shipped model unless --model names another; after training (and
+    // in a quick run) it is of the model just trained.
+    const modelDir =
+      args.model ??
+      (only === 'report' && !args.quick
+        ? join(SHIPPED_G2P_RUN, 'model')
+        : g2pStressPlaces(args.quick, args.out).modelDir);
+    const results = await runG2PReport({ quick: args.quick, out: args.out, modelDir });
+    const name = g2pResultsName(modelDir, args.quick);
+    return writeSuite(args.out, name, results, g2pMarkdown(results), {});
   }
   if (args.suite === 'train-demo-models') {
     const only = args.only as ModelRunOptions['only'];

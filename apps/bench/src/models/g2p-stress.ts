@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadTextModel } from '@gated/models/node';
 import type { TrainingEvent } from '@gated/seq2seq';
 import * as tf from '@tensorflow/tfjs';
@@ -73,6 +73,25 @@ export interface G2PStressPlaces {
 }
 
 const repository = resolve(import.meta.dirname, '..', '..', '..', '..');
+
+/**
+ * The run whose model `@gated/g2p` ships (packages/g2p/model is its F16 conversion): what
+ * `pnpm bench g2p --only report` reports by default, and the only model results/g2p.* describe.
+ */
+export const SHIPPED_G2P_RUN = join(repository, 'apps', 'bench', 'runs', 'g2p-twin');
+
+/**
+ * The results name of a report of the model in `modelDir` (a run folder's `model/`): `g2p` for
+ * the shipped model (and in a quick run, whose results go to its own folder), else
+ * `g2p-<run folder>` (`g2p-stress` for runs/g2p-stress), so that a report of another model never
+ * replaces the shipped model's.
+ */
+export function g2pResultsName(modelDir: string, quick: boolean): string {
+  const run = resolve(dirname(modelDir));
+  if (quick || run === SHIPPED_G2P_RUN) return 'g2p';
+  const folder = basename(run);
+  return folder.startsWith('g2p-') ? folder : `g2p-${folder}`;
+}
 
 export function g2pStressPlaces(quick: boolean, out: string): G2PStressPlaces {
   const root = quick
