@@ -10,6 +10,10 @@ export {
 } from './engine-registry';
 export { linearProduct } from './fast-matmul';
 export { fusedEngine } from './fused-engine';
+export type {
+  GreedyAttentionDecodeCall,
+  GreedyAttentionDecodeResult,
+} from './greedy-decode-call';
 export { GRU, type GRUOptions, type GRUOutput } from './gru';
 export type { GRUGate } from './gru-step';
 export { Linear, type LinearOptions } from './linear';
@@ -24,6 +28,7 @@ export type { LSTMGate } from './lstm-step';
 export {
   type AdditiveAttentionCall,
   acceleratedAdditiveAttention,
+  acceleratedGreedyAttentionDecode,
   type MatrixProducts,
   type ProductOptions,
   setMatrixProducts,

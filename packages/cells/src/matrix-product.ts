@@ -1,6 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertShape } from './assert-shape';
+import type { GreedyAttentionDecodeCall, GreedyAttentionDecodeResult } from './greedy-decode-call';
 import { transposedWeight } from './transposed-weights';
 
 /** Options of a product: which operand is given transposed, and a bias for every row. */
@@ -28,6 +29,11 @@ export interface MatrixProducts {
   ): { weights: Tensor2D; context: Tensor2D } | undefined;
   /** `table` rows at `indices` (int32), `[N, D]`, `[M]` → `[M, D]`; undefined where it cannot run. */
   gatherRows?(table: Tensor2D, indices: Tensor1D): Tensor2D | undefined;
+  /**
+   * Greedy decoding by an attention LSTM decoder, every step in one call (no gradient); undefined
+   * where it cannot run. See `GreedyAttentionDecodeCall`.
+   */
+  greedyAttentionDecode?(call: GreedyAttentionDecodeCall): GreedyAttentionDecodeResult | undefined;
 }
 
 /**
@@ -97,6 +103,48 @@ export function acceleratedAdditiveAttention(
   assertShape(where, 'values', values, [batch, steps, 'value']);
   if (mask) assertShape(where, 'mask', mask, [batch, steps]);
   return accelerated.additiveAttention(call);
+}
+
+/**
+ * Greedy decoding by an attention LSTM decoder on the accelerator, or undefined where none
+ * offers it (then the caller decodes step by step). Every input's shape is checked first, and
+ * the special ids and `maxLength` against the vocabulary.
+ */
+export function acceleratedGreedyAttentionDecode(
+  call: GreedyAttentionDecodeCall,
+): GreedyAttentionDecodeResult | undefined {
+  if (!accelerated?.greedyAttentionDecode) return undefined;
+  const where = 'acceleratedGreedyAttentionDecode';
+  const { embedding, projectedKeys, values, h0 } = call;
+  assertShape(where, 'embedding', embedding, ['vocabulary', 'embedding']);
+  assertShape(where, 'projectedKeys', projectedKeys, ['batch', 'source', 'attention']);
+  const [vocab, width] = embedding.shape;
+  const [batch, steps, attention] = projectedKeys.shape;
+  assertShape(where, 'h0', h0, [batch, 'hidden']);
+  const hidden = h0.shape[1];
+  assertShape(where, 'values', values, [batch, steps, 'encoder']);
+  const encoder = values.shape[2];
+  assertShape(where, 'c0', call.c0, [batch, hidden]);
+  assertShape(where, 'mask', call.mask, [batch, steps]);
+  assertShape(where, 'weightIh', call.weightIh, [4 * hidden, width + encoder]);
+  assertShape(where, 'weightHh', call.weightHh, [4 * hidden, hidden]);
+  assertShape(where, 'biasIh', call.biasIh, [4 * hidden]);
+  assertShape(where, 'biasHh', call.biasHh, [4 * hidden]);
+  assertShape(where, 'queryWeight', call.queryWeight, [attention, hidden]);
+  assertShape(where, 'energyWeight', call.energyWeight, [1, attention]);
+  assertShape(where, 'combineWeight', call.combineWeight, [hidden, hidden + encoder]);
+  assertShape(where, 'outputWeight', call.outputWeight, [vocab, hidden]);
+  assertShape(where, 'outputBias', call.outputBias, [vocab]);
+  for (const [name, id] of [
+    ['bosId', call.bosId],
+    ['eosId', call.eosId],
+  ] as const) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocab)
+      throw new Error(`${where}: ${name} must be an integer in [0, ${vocab}), got ${id}`);
+  }
+  if (!Number.isInteger(call.maxLength) || call.maxLength < 0)
+    throw new Error(`${where}: maxLength must be a non-negative integer, got ${call.maxLength}`);
+  return accelerated.greedyAttentionDecode(call);
 }
 
 /**

@@ -35,12 +35,13 @@ describe.runIf(tf.getBackend() === 'wasm')('decoding with the accelerator', () =
           return [] as unknown as tf.TensorContainer;
         }),
       );
+      // Greedy decodes every step in one call; beam search steps through the decoder.
+      const decoding =
+        beamSize === 1
+          ? ['GatedGreedyAttentionDecode']
+          : ['GatedAdditiveAttention', 'GatedGatherRows'];
       expect(profile.kernelNames).toEqual(
-        expect.arrayContaining([
-          'GatedAdditiveAttention',
-          'GatedGatherRows',
-          'GatedRecurrenceForward',
-        ]),
+        expect.arrayContaining([...decoding, 'GatedRecurrenceForward']),
       );
       fast.forEach((alternatives, w) => {
         expect(alternatives.map((a) => a.phonemes.join(' '))).toEqual(

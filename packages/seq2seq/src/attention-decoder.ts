@@ -1,5 +1,9 @@
 import { AdditiveAttention, type Attention, LuongAttention } from '@gated/attention';
-import { Linear } from '@gated/cells';
+import {
+  acceleratedGreedyAttentionDecode,
+  type GreedyAttentionDecodeResult,
+  Linear,
+} from '@gated/cells';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config';
@@ -131,6 +135,52 @@ export class AttentionDecoder extends DecoderBase {
       attention: attended.weights,
       detail: explain ? (attended as Required<typeof attended>) : undefined,
     };
+  }
+
+  /**
+   * Greedy decoding of the whole batch in one accelerator call, or undefined where none offers it
+   * for this decoder: Bahdanau attention over one LSTM layer with biases and no projection,
+   * untied output, evaluation mode. See `GreedyAttentionDecodeCall` in @gated/cells.
+   * @param state the initial state, `h` and `c` `[1, B, H]`
+   */
+  acceleratedGreedy(
+    state: DecoderState,
+    memory: DecoderMemory,
+    options: { maxLength: number; withAttention: boolean },
+  ): GreedyAttentionDecodeResult | undefined {
+    const { config } = this;
+    if (!this.bahdanau || config.cell !== 'lstm' || config.decoderLayers !== 1) return undefined;
+    if (this.training || config.tieEmbeddings || !state.c || !memory.projectedKeys)
+      return undefined;
+    const rnn = new Map(this.rnn.namedParameters());
+    const named = new Map(this.namedParameters());
+    if (rnn.size !== 4 || !rnn.has('bias_ih_l0')) return undefined; // a projection, or no biases
+    const [, batch, hidden] = state.h.shape;
+    const result = tf.tidy(() => {
+      const fast = acceleratedGreedyAttentionDecode({
+        embedding: this.embedding.weight as Tensor2D,
+        weightIh: rnn.get('weight_ih_l0') as Tensor2D,
+        weightHh: rnn.get('weight_hh_l0') as Tensor2D,
+        biasIh: rnn.get('bias_ih_l0') as Tensor1D,
+        biasHh: rnn.get('bias_hh_l0') as Tensor1D,
+        queryWeight: named.get('attention.query_layer.weight') as Tensor2D,
+        energyWeight: named.get('attention.energy_layer.weight') as Tensor2D,
+        projectedKeys: memory.projectedKeys!,
+        values: memory.outputs,
+        mask: memory.mask,
+        combineWeight: this.combine.weight as Tensor2D,
+        outputWeight: named.get('output.projection.weight') as Tensor2D,
+        outputBias: named.get('output.projection.bias') as Tensor1D,
+        h0: tf.reshape(state.h, [batch, hidden]),
+        c0: tf.reshape(state.c!, [batch, hidden]),
+        bosId: config.bosId,
+        eosId: config.eosId,
+        maxLength: options.maxLength,
+        withAttention: options.withAttention,
+      });
+      return (fast ?? []) as unknown as tf.TensorContainer;
+    }) as unknown as GreedyAttentionDecodeResult | [];
+    return Array.isArray(result) ? undefined : result;
   }
 
   /** Weights and context `[B, S]`, `[B, He]`; with `explain`, also the raw scores `[B, S]`. */

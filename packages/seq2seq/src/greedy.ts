@@ -1,6 +1,7 @@
 import { withTransposedWeights } from '@gated/cells';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { acceleratedGreedy } from './accelerated-greedy';
 import { disposeBatch, makeSourceBatch, type SourceBatch } from './batch';
 import { checkGreedyCall } from './decode-checks';
 import type { DecoderMemory, DecoderState } from './decoder-state';
@@ -50,6 +51,8 @@ function greedyDecodeBody(
   try {
     batch = makeSourceBatch(config, sources, 'greedyDecode');
     ({ memory, state } = model.encode(batch));
+    const fast = acceleratedGreedy(model, batch, memory, state, maxLength);
+    if (fast) return fast;
     const count = sources.length;
     const steps = batch.source.shape[1];
     const vocab = config.targetVocabSize;

@@ -10,8 +10,11 @@ import { type GatedWasm, heapPointer, packedFloats, type WasmBackend } from './w
  * recently used going first.
  */
 
-/** Packed weights kept per heap: a few layers' W_ih and W_hh (256 KiB each at H = 128). */
-const CACHED = 8;
+/**
+ * Packed weights kept per heap: a few layers' W_ih and W_hh (256 KiB each at H = 128), or a
+ * bidirectional encoder's four and an attention decoder's five (4.5 MiB for the G2P model).
+ */
+const CACHED = 12;
 
 interface Entry {
   pointer: number;

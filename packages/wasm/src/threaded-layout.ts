@@ -54,7 +54,7 @@ const WORDS = [
   'failed',
 ] as const;
 export type Word = (typeof WORDS)[number];
-export const OP = { infer: 1, train: 2, backward: 3, weights: 4, inputGrad: 5 } as const;
+export const OP = { infer: 1, train: 2, backward: 3, weights: 4, inputGrad: 5, decode: 6 } as const;
 /** KIND_ in recurrence.c; the Elman RNN's code says its nonlinearity. */
 const kindCode = (kind: ThreadedKind, relu: boolean) =>
   kind === 'lstm' ? 1 : kind === 'gru' ? 2 : relu ? 4 : 3;
@@ -170,8 +170,13 @@ export function runJob(p: Pool, sizes: Sizes, fields: Partial<Record<Word, numbe
       nowait: nowait ? 1 : 0,
       scratchFloats: partFloats(p, sizes, parts),
     };
-    return Int32Array.from(WORDS, (name) => words[name] ?? 0);
+    return jobWords(words);
   });
+}
+
+/** A job's words from the named fields (0 for every other word). */
+export function jobWords(fields: Partial<Record<Word, number>>): Int32Array {
+  return Int32Array.from(WORDS, (name) => fields[name] ?? 0);
 }
 
 /** Byte offsets of the named areas, as job words. */

@@ -3,6 +3,7 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { additiveAttention } from './wasm-attention';
 import { gatherRows } from './wasm-gather';
+import { greedyAttentionDecode } from './wasm-greedy-decode';
 import {
   gatedWasm,
   gatedWasmReady,
@@ -84,4 +85,5 @@ export const gatedProducts: MatrixProducts = {
   },
   additiveAttention,
   gatherRows,
+  greedyAttentionDecode,
 };

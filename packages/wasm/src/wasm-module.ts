@@ -19,6 +19,16 @@ export interface GatedWasm {
   matmul_packed(...args: number[]): void;
   column_sums(M: number, N: number, x: number, out: number): void;
   additive_attention(...args: number[]): void;
+  greedy_decode(...args: number[]): void;
+  greedy_decode_floats(
+    B: number,
+    S: number,
+    E: number,
+    H: number,
+    He: number,
+    A: number,
+    V: number,
+  ): number;
   gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): number;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;

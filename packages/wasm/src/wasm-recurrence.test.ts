@@ -93,6 +93,7 @@ describe('the generated module', () => {
       .sort();
     expect(names).toEqual([
       'attention.c',
+      'decode.c',
       'gather.c',
       'gemm.c',
       'gru.c',

@@ -61,6 +61,16 @@ export interface PoolExports {
   job_words(): number;
   part_floats(kind: number, T: number, B: number, H: number, I: number, parts: number): number;
   shared_floats(T: number, B: number, H: number, I: number): number;
+  decode_words(): number;
+  greedy_decode_floats(
+    B: number,
+    S: number,
+    E: number,
+    H: number,
+    He: number,
+    A: number,
+    V: number,
+  ): number;
 }
 
 export interface Pool {

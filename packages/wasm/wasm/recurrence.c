@@ -14,8 +14,8 @@
  * One translation unit, in concepts: SIMD helpers (simd.h), matrix products (gemm.c), each kind's
  * row math and whole-sequence kernels (lstm.c, gru.c, rnn.c), the product and column sums as
  * kernels of their own (matmul.c), additive attention's forward for one decoder step
- * (attention.c), row gathers (gather.c), and, in the shared-memory build,
- * the thread pool's protocol and parts (pool.c).
+ * (attention.c), greedy decoding by an attention LSTM decoder in one call (decode.c), row gathers
+ * (gather.c), and, in the shared-memory build, the thread pool's protocol and parts (pool.c).
  *
  * Build: packages/wasm/scripts/build-wasm.sh (clang with the wasm32 target).
  */
@@ -26,6 +26,7 @@
 #include "rnn.c"
 #include "matmul.c"
 #include "attention.c"
+#include "decode.c"
 #include "gather.c"
 #ifdef GATED_THREADS
 #include "pool.c"

@@ -1,0 +1,149 @@
+import type { GreedyAttentionDecodeCall, GreedyAttentionDecodeResult } from '@gated/cells';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { state } from './accelerator-state';
+import { recordingGradients } from './gradient-tape';
+import { packedWeight } from './packed-weights';
+import { type DecodeCall, poolGreedyDecode } from './threaded-decode';
+import {
+  gatedWasm,
+  gatedWasmReady,
+  heapPointer,
+  type KernelArgs,
+  packedFloats,
+  withScratch,
+} from './wasm-module';
+import { jobParts, PoolLostError, threadPool } from './wasm-threads';
+
+/*
+ * Greedy decoding by an attention LSTM decoder, every step in one call (wasm/decode.c): no tfjs
+ * op, no read back to JavaScript and no allocation between steps, and rows that have finished
+ * leave the batch. Decoding step by step took about fifteen tfjs ops a step, most of its time
+ * outside the products when decoding one word.
+ */
+
+const KERNEL = 'GatedGreedyAttentionDecode';
+
+interface Attributes {
+  bosId: number;
+  eosId: number;
+  maxLength: number;
+  withAttention: boolean;
+}
+
+/** Rows from which a batch is split between the pool's threads (each then runs 4 rows or more). */
+const POOL_ROWS = 8;
+
+function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { bosId, eosId, maxLength, withAttention } = attrs as Attributes;
+  const { embedding, projectedKeys, values, h0 } = inputs;
+  const [V, E] = embedding!.shape as [number, number];
+  const [B, S, A] = projectedKeys!.shape as [number, number, number];
+  const He = values!.shape[2]!;
+  const H = h0!.shape[1]!;
+  const L = maxLength;
+  const wasm = gatedWasm(backend)!;
+  const record = backend.makeOutput([B, L + 1, 4], 'float32');
+  const attention = withAttention ? backend.makeOutput([B, L + 1, S], 'float32') : undefined;
+  // Weights as the products read them (Wᵀ in panels), kept across calls while unchanged.
+  const packed = (name: string, K: number, N: number) => ({
+    pointer: packedWeight(backend, wasm, inputs[name]!, K, N),
+    floats: packedFloats(K, N),
+  });
+  const tensor = (info: tf.TensorInfo | undefined) => ({
+    pointer: heapPointer(backend, info),
+    floats: info!.shape.reduce((a, b) => a * b, 1),
+  });
+  const call: DecodeCall = {
+    sizes: { B, S, E, H, He, A, V, L, bos: bosId, eos: eosId },
+    arrays: {
+      embedding: tensor(embedding),
+      weightIh: packed('weightIh', E + He, 4 * H),
+      biasIh: tensor(inputs.biasIh),
+      weightHh: packed('weightHh', H, 4 * H),
+      biasHh: tensor(inputs.biasHh),
+      queryWeight: packed('queryWeight', H, A),
+      energyWeight: tensor(inputs.energyWeight),
+      combineWeight: packed('combineWeight', H + He, H),
+      outputWeight: packed('outputWeight', H, V),
+      outputBias: tensor(inputs.outputBias),
+      projectedKeys: tensor(projectedKeys),
+      values: tensor(values),
+      mask: tensor(inputs.mask),
+      h0: tensor(h0),
+      c0: tensor(inputs.c0),
+      record: tensor(record),
+      ...(attention ? { attention: tensor(attention) } : {}),
+    },
+    record,
+    attention,
+  };
+  const pool = B >= POOL_ROWS && (state.installed?.threads ?? 1) > 1 ? threadPool() : null;
+  if (pool && jobParts(pool) > 1) {
+    try {
+      poolGreedyDecode(pool, backend, call);
+      return attention ? [record, attention] : [record];
+    } catch (error) {
+      // The pool is off from now on; the inputs are untouched: decode them on this thread.
+      if (!(error instanceof PoolLostError)) throw error;
+    }
+  }
+  const at = (name: keyof DecodeCall['arrays']) => call.arrays[name]?.pointer ?? 0;
+  const floats = wasm.greedy_decode_floats(B, S, E, H, He, A, V);
+  withScratch(backend, [floats, 2 * B], ([scratch, ints]) => {
+    wasm.greedy_decode(
+      B,
+      0,
+      1,
+      S,
+      E,
+      H,
+      He,
+      A,
+      V,
+      L,
+      bosId,
+      eosId,
+      at('embedding'),
+      at('weightIh'),
+      at('biasIh'),
+      at('weightHh'),
+      at('biasHh'),
+      at('queryWeight'),
+      at('energyWeight'),
+      at('combineWeight'),
+      at('outputWeight'),
+      at('outputBias'),
+      at('projectedKeys'),
+      at('values'),
+      at('mask'),
+      at('h0'),
+      at('c0'),
+      at('record'),
+      at('attention'),
+      scratch!,
+      ints!,
+    );
+  });
+  return attention ? [record, attention] : [record];
+}
+
+const kernels = { [KERNEL]: greedyDecodeKernel as unknown as tf.KernelFunc };
+
+/**
+ * `MatrixProducts.greedyAttentionDecode` on our kernel: undefined while gradients are recorded,
+ * for tensors other than float32, or where the kernel cannot run (then the decoder steps).
+ */
+export function greedyAttentionDecode(
+  call: GreedyAttentionDecodeCall,
+): GreedyAttentionDecodeResult | undefined {
+  const { bosId, eosId, maxLength, withAttention, ...tensors } = call;
+  if (Object.values(tensors).some((t) => t.dtype !== 'float32') || recordingGradients())
+    return undefined;
+  if (!gatedWasmReady(kernels)) return undefined;
+  const attributes: Attributes = { bosId, eosId, maxLength, withAttention };
+  const [record, attention] = tf
+    .engine()
+    .runKernel(KERNEL, tensors as unknown as tf.NamedTensorMap, attributes as never) as Tensor3D[];
+  return attention ? { record: record!, attention } : { record: record! };
+}
