@@ -1,8 +1,12 @@
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GreedyAttentionDecodeCall } from './greedy-decode-call';
-import { acceleratedGreedyAttentionDecode, setMatrixProducts } from './matrix-product';
+import type { AttentionDecoderStepCall, GreedyAttentionDecodeCall } from './greedy-decode-call';
+import {
+  acceleratedAttentionDecoderStep,
+  acceleratedGreedyAttentionDecode,
+  setMatrixProducts,
+} from './matrix-product';
 
 afterEach(() => setMatrixProducts(undefined));
 
@@ -91,5 +95,42 @@ describe('acceleratedGreedyAttentionDecode', () => {
     );
     expect(calls).toHaveLength(0);
     tf.dispose(tensorsOf(bad));
+  });
+});
+
+describe('acceleratedAttentionDecoderStep', () => {
+  const stepCall = () => {
+    const { h0, c0, bosId, eosId, maxLength, withAttention, ...decoder } = call();
+    return { ...decoder, h: h0, c: c0, previous: tf.tensor1d([1, 4, 8], 'int32') as Tensor1D };
+  };
+
+  it('hands a well-shaped step to the accelerator, and refuses previous tokens of another shape or dtype', () => {
+    const seen: AttentionDecoderStepCall[] = [];
+    setMatrixProducts({
+      product: () => undefined,
+      columnSums: () => undefined,
+      attentionDecoderStep(given) {
+        seen.push(given);
+        return undefined;
+      },
+    });
+    const good = stepCall();
+    expect(acceleratedAttentionDecoderStep(good)).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    for (const [previous, got] of [
+      [tf.tensor1d([1, 4], 'int32'), 'int32 [2]'],
+      [tf.tensor1d([1, 4, 8], 'float32'), 'float32 [3]'],
+    ] as const) {
+      expect(() =>
+        acceleratedAttentionDecoderStep({ ...good, previous: previous as Tensor1D }),
+      ).toThrow(`acceleratedAttentionDecoderStep: previous must be int32 [3], got ${got}`);
+      previous.dispose();
+    }
+    const narrow = tf.zeros([3, 5]) as Tensor2D;
+    expect(() => acceleratedAttentionDecoderStep({ ...good, h: narrow })).toThrow(
+      'acceleratedAttentionDecoderStep: c must be [3, 5], got [3, 6]',
+    );
+    expect(seen).toHaveLength(1);
+    tf.dispose([narrow, ...Object.values(good)]);
   });
 });

@@ -1,17 +1,15 @@
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 
 /**
- * Greedy decoding by an attention decoder with one LSTM layer, the whole loop at once: what
- * `@gated/seq2seq`'s AttentionDecoder (Bahdanau) computes step by step, given its weights in
- * PyTorch's layout and the encoder's side of a batch. Per step and row: additive attention
- * from s_{t-1} (Bahdanau et al. 2014, eq. 5–6), the LSTM on `[E y_{t-1}; c]`,
- * `ã = tanh(W_c [s_t; c])`, logits `W_o ã + b_o`, the most probable token; a row stops at
- * `eosId`, and at step `maxLength` EOS is taken whatever the logits say.
+ * An attention decoder with one LSTM layer, as `@gated/seq2seq`'s AttentionDecoder (Bahdanau)
+ * computes a step, given its weights in PyTorch's layout and the encoder's side of a batch. Per
+ * step and row: additive attention from s_{t-1} (Bahdanau et al. 2014, eq. 5–6), the LSTM on
+ * `[E y_{t-1}; c]`, `ã = tanh(W_c [s_t; c])`, logits `W_o ã + b_o`.
  *
  * Sizes: B rows, S source positions, E embedding, H hidden, He encoder output, A attention,
  * V vocabulary.
  */
-export interface GreedyAttentionDecodeCall {
+export interface AttentionLSTMDecoder {
   /** `[V, E]` the target embedding. */
   embedding: Tensor2D;
   /** `[4H, E + He]`, `[4H, H]`, `[4H]`, `[4H]`: the LSTM's weights, gates i, f, g, o. */
@@ -32,6 +30,31 @@ export interface GreedyAttentionDecodeCall {
   /** `[V, H]`, `[V]` the output layer. */
   outputWeight: Tensor2D;
   outputBias: Tensor1D;
+}
+
+/** One step of the decoder for every row. */
+export interface AttentionDecoderStepCall extends AttentionLSTMDecoder {
+  /** int32 `[B]` the previous tokens. */
+  previous: Tensor1D;
+  /** `[B, H]` the state s_{t-1} and the cell state. */
+  h: Tensor2D;
+  c: Tensor2D;
+}
+
+/** What `AttentionDecoderStepCall` gives back; the tensors are the caller's to dispose. */
+export interface AttentionDecoderStepResult {
+  /** `[B, V]` the logits; `[B, H]` the new state; `[B, S]` the attention weights α. */
+  logits: Tensor2D;
+  h: Tensor2D;
+  c: Tensor2D;
+  attention: Tensor2D;
+}
+
+/**
+ * Greedy decoding, the whole loop at once: at each step the most probable token; a row stops at
+ * `eosId`, and at step `maxLength` EOS is taken whatever the logits say.
+ */
+export interface GreedyAttentionDecodeCall extends AttentionLSTMDecoder {
   /** `[B, H]` the decoder's first state (the bridged encoder state). */
   h0: Tensor2D;
   c0: Tensor2D;

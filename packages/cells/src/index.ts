@@ -11,6 +11,9 @@ export {
 export { linearProduct } from './fast-matmul';
 export { fusedEngine } from './fused-engine';
 export type {
+  AttentionDecoderStepCall,
+  AttentionDecoderStepResult,
+  AttentionLSTMDecoder,
   GreedyAttentionDecodeCall,
   GreedyAttentionDecodeResult,
 } from './greedy-decode-call';
@@ -28,7 +31,9 @@ export type { LSTMGate } from './lstm-step';
 export {
   type AdditiveAttentionCall,
   acceleratedAdditiveAttention,
+  acceleratedAttentionDecoderStep,
   acceleratedGreedyAttentionDecode,
+  gatherRows,
   type MatrixProducts,
   type ProductOptions,
   setMatrixProducts,

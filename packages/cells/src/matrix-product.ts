@@ -1,7 +1,13 @@
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertShape } from './assert-shape';
-import type { GreedyAttentionDecodeCall, GreedyAttentionDecodeResult } from './greedy-decode-call';
+import type {
+  AttentionDecoderStepCall,
+  AttentionDecoderStepResult,
+  AttentionLSTMDecoder,
+  GreedyAttentionDecodeCall,
+  GreedyAttentionDecodeResult,
+} from './greedy-decode-call';
 import { transposedWeight } from './transposed-weights';
 
 /** Options of a product: which operand is given transposed, and a bias for every row. */
@@ -34,6 +40,11 @@ export interface MatrixProducts {
    * where it cannot run. See `GreedyAttentionDecodeCall`.
    */
   greedyAttentionDecode?(call: GreedyAttentionDecodeCall): GreedyAttentionDecodeResult | undefined;
+  /**
+   * One step of an attention LSTM decoder for every row (no gradient); undefined where it cannot
+   * run. See `AttentionDecoderStepCall`.
+   */
+  attentionDecoderStep?(call: AttentionDecoderStepCall): AttentionDecoderStepResult | undefined;
 }
 
 /**
@@ -115,26 +126,7 @@ export function acceleratedGreedyAttentionDecode(
 ): GreedyAttentionDecodeResult | undefined {
   if (!accelerated?.greedyAttentionDecode) return undefined;
   const where = 'acceleratedGreedyAttentionDecode';
-  const { embedding, projectedKeys, values, h0 } = call;
-  assertShape(where, 'embedding', embedding, ['vocabulary', 'embedding']);
-  assertShape(where, 'projectedKeys', projectedKeys, ['batch', 'source', 'attention']);
-  const [vocab, width] = embedding.shape;
-  const [batch, steps, attention] = projectedKeys.shape;
-  assertShape(where, 'h0', h0, [batch, 'hidden']);
-  const hidden = h0.shape[1];
-  assertShape(where, 'values', values, [batch, steps, 'encoder']);
-  const encoder = values.shape[2];
-  assertShape(where, 'c0', call.c0, [batch, hidden]);
-  assertShape(where, 'mask', call.mask, [batch, steps]);
-  assertShape(where, 'weightIh', call.weightIh, [4 * hidden, width + encoder]);
-  assertShape(where, 'weightHh', call.weightHh, [4 * hidden, hidden]);
-  assertShape(where, 'biasIh', call.biasIh, [4 * hidden]);
-  assertShape(where, 'biasHh', call.biasHh, [4 * hidden]);
-  assertShape(where, 'queryWeight', call.queryWeight, [attention, hidden]);
-  assertShape(where, 'energyWeight', call.energyWeight, [1, attention]);
-  assertShape(where, 'combineWeight', call.combineWeight, [hidden, hidden + encoder]);
-  assertShape(where, 'outputWeight', call.outputWeight, [vocab, hidden]);
-  assertShape(where, 'outputBias', call.outputBias, [vocab]);
+  const vocab = checkDecoder(where, call, call.h0, call.c0, ['h0', 'c0']);
   for (const [name, id] of [
     ['bosId', call.bosId],
     ['eosId', call.eosId],
@@ -148,8 +140,57 @@ export function acceleratedGreedyAttentionDecode(
 }
 
 /**
+ * One step of an attention LSTM decoder on the accelerator, or undefined where none offers it
+ * (then the caller steps op by op). Every input's shape is checked first.
+ */
+export function acceleratedAttentionDecoderStep(
+  call: AttentionDecoderStepCall,
+): AttentionDecoderStepResult | undefined {
+  if (!accelerated?.attentionDecoderStep) return undefined;
+  const where = 'acceleratedAttentionDecoderStep';
+  checkDecoder(where, call, call.h, call.c, ['h', 'c']);
+  const { previous } = call;
+  if (previous.dtype !== 'int32' || previous.rank !== 1 || previous.size !== call.h.shape[0]) {
+    const got = `${previous.dtype} [${previous.shape.join(', ')}]`;
+    throw new Error(`${where}: previous must be int32 [${call.h.shape[0]}], got ${got}`);
+  }
+  return accelerated.attentionDecoderStep(call);
+}
+
+/** Checks the decoder's weights and memory against the state `[B, H]`; returns V. */
+function checkDecoder(
+  where: string,
+  call: AttentionLSTMDecoder,
+  h: Tensor2D,
+  c: Tensor2D,
+  [hName, cName]: [string, string],
+): number {
+  const { embedding, projectedKeys, values } = call;
+  assertShape(where, 'embedding', embedding, ['vocabulary', 'embedding']);
+  assertShape(where, 'projectedKeys', projectedKeys, ['batch', 'source', 'attention']);
+  const [vocab, width] = embedding.shape;
+  const [batch, steps, attention] = projectedKeys.shape;
+  assertShape(where, hName, h, [batch, 'hidden']);
+  const hidden = h.shape[1];
+  assertShape(where, 'values', values, [batch, steps, 'encoder']);
+  const encoder = values.shape[2];
+  assertShape(where, cName, c, [batch, hidden]);
+  assertShape(where, 'mask', call.mask, [batch, steps]);
+  assertShape(where, 'weightIh', call.weightIh, [4 * hidden, width + encoder]);
+  assertShape(where, 'weightHh', call.weightHh, [4 * hidden, hidden]);
+  assertShape(where, 'biasIh', call.biasIh, [4 * hidden]);
+  assertShape(where, 'biasHh', call.biasHh, [4 * hidden]);
+  assertShape(where, 'queryWeight', call.queryWeight, [attention, hidden]);
+  assertShape(where, 'energyWeight', call.energyWeight, [1, attention]);
+  assertShape(where, 'combineWeight', call.combineWeight, [hidden, hidden + encoder]);
+  assertShape(where, 'outputWeight', call.outputWeight, [vocab, hidden]);
+  assertShape(where, 'outputBias', call.outputBias, [vocab]);
+  return vocab;
+}
+
+/**
  * `table`'s rows at `indices`, on the accelerator's gather where one is installed (no gradient of
- * its own: callers inside tf.customGrad only). `[N, D]`, int32 `[M]` with values in [0, N) → `[M, D]`.
+ * its own: callers inside tf.customGrad, or decoding, where none is taken). `[N, D]`, int32 `[M]` with values in [0, N) → `[M, D]`.
  */
 export function gatherRows(table: Tensor2D, indices: Tensor1D): Tensor2D {
   return accelerated?.gatherRows?.(table, indices) ?? (tf.gather(table, indices) as Tensor2D);

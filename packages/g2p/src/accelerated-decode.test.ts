@@ -35,11 +35,11 @@ describe.runIf(tf.getBackend() === 'wasm')('decoding with the accelerator', () =
           return [] as unknown as tf.TensorContainer;
         }),
       );
-      // Greedy decodes every step in one call; beam search steps through the decoder.
+      // Greedy decodes every step in one call; beam search one call per step, then reorders.
       const decoding =
         beamSize === 1
           ? ['GatedGreedyAttentionDecode']
-          : ['GatedAdditiveAttention', 'GatedGatherRows'];
+          : ['GatedAttentionDecoderStep', 'GatedGatherRows'];
       expect(profile.kernelNames).toEqual(
         expect.arrayContaining([...decoding, 'GatedRecurrenceForward']),
       );

@@ -1,5 +1,7 @@
 import { AdditiveAttention, type Attention, LuongAttention } from '@gated/attention';
 import {
+  type AttentionLSTMDecoder,
+  acceleratedAttentionDecoderStep,
   acceleratedGreedyAttentionDecode,
   type GreedyAttentionDecodeResult,
   Linear,
@@ -77,6 +79,8 @@ export class AttentionDecoder extends DecoderBase {
     memory: DecoderMemory,
     dropoutSeed: number,
   ): DecoderStepOutput {
+    const fast = this.acceleratedStep(previous, state, memory);
+    if (fast) return fast;
     const {
       logits,
       state: next,
@@ -139,8 +143,7 @@ export class AttentionDecoder extends DecoderBase {
 
   /**
    * Greedy decoding of the whole batch in one accelerator call, or undefined where none offers it
-   * for this decoder: Bahdanau attention over one LSTM layer with biases and no projection,
-   * untied output, evaluation mode. See `GreedyAttentionDecodeCall` in @gated/cells.
+   * for this decoder (see `acceleratorDecoder`). See `GreedyAttentionDecodeCall` in @gated/cells.
    * @param state the initial state, `h` and `c` `[1, B, H]`
    */
   acceleratedGreedy(
@@ -148,6 +151,57 @@ export class AttentionDecoder extends DecoderBase {
     memory: DecoderMemory,
     options: { maxLength: number; withAttention: boolean },
   ): GreedyAttentionDecodeResult | undefined {
+    const decoder = this.acceleratorDecoder(state, memory);
+    if (!decoder) return undefined;
+    const [, batch, hidden] = state.h.shape;
+    const result = tf.tidy(() => {
+      const fast = acceleratedGreedyAttentionDecode({
+        ...decoder,
+        h0: tf.reshape(state.h, [batch, hidden]),
+        c0: tf.reshape(state.c!, [batch, hidden]),
+        bosId: this.config.bosId,
+        eosId: this.config.eosId,
+        maxLength: options.maxLength,
+        withAttention: options.withAttention,
+      });
+      return (fast ?? []) as unknown as tf.TensorContainer;
+    }) as unknown as GreedyAttentionDecodeResult | [];
+    return Array.isArray(result) ? undefined : result;
+  }
+
+  /**
+   * `step` in one accelerator call, or undefined where none offers it for this decoder (see
+   * `acceleratorDecoder`); the same outputs within float32 rounding. Run inside `tf.tidy`.
+   */
+  private acceleratedStep(
+    previous: Tensor1D,
+    state: DecoderState,
+    memory: DecoderMemory,
+  ): DecoderStepOutput | undefined {
+    const decoder = this.acceleratorDecoder(state, memory);
+    if (!decoder) return undefined;
+    const [layers, batch, hidden] = state.h.shape;
+    const fast = acceleratedAttentionDecoderStep({
+      ...decoder,
+      previous,
+      h: tf.reshape(state.h, [batch, hidden]),
+      c: tf.reshape(state.c!, [batch, hidden]),
+    });
+    if (!fast) return undefined;
+    const h = tf.reshape(fast.h, [layers, batch, hidden]) as Tensor3D;
+    const c = tf.reshape(fast.c, [layers, batch, hidden]) as Tensor3D;
+    return { logits: fast.logits, state: { h, c }, attention: fast.attention };
+  }
+
+  /**
+   * This decoder's weights and `memory`, as the accelerator's decoding kernels take them, where
+   * they can: Bahdanau attention over one LSTM layer with biases and no projection, untied
+   * output, evaluation mode; else undefined.
+   */
+  private acceleratorDecoder(
+    state: DecoderState,
+    memory: DecoderMemory,
+  ): AttentionLSTMDecoder | undefined {
     const { config } = this;
     if (!this.bahdanau || config.cell !== 'lstm' || config.decoderLayers !== 1) return undefined;
     if (this.training || config.tieEmbeddings || !state.c || !memory.projectedKeys)
@@ -155,32 +209,21 @@ export class AttentionDecoder extends DecoderBase {
     const rnn = new Map(this.rnn.namedParameters());
     const named = new Map(this.namedParameters());
     if (rnn.size !== 4 || !rnn.has('bias_ih_l0')) return undefined; // a projection, or no biases
-    const [, batch, hidden] = state.h.shape;
-    const result = tf.tidy(() => {
-      const fast = acceleratedGreedyAttentionDecode({
-        embedding: this.embedding.weight as Tensor2D,
-        weightIh: rnn.get('weight_ih_l0') as Tensor2D,
-        weightHh: rnn.get('weight_hh_l0') as Tensor2D,
-        biasIh: rnn.get('bias_ih_l0') as Tensor1D,
-        biasHh: rnn.get('bias_hh_l0') as Tensor1D,
-        queryWeight: named.get('attention.query_layer.weight') as Tensor2D,
-        energyWeight: named.get('attention.energy_layer.weight') as Tensor2D,
-        projectedKeys: memory.projectedKeys!,
-        values: memory.outputs,
-        mask: memory.mask,
-        combineWeight: this.combine.weight as Tensor2D,
-        outputWeight: named.get('output.projection.weight') as Tensor2D,
-        outputBias: named.get('output.projection.bias') as Tensor1D,
-        h0: tf.reshape(state.h, [batch, hidden]),
-        c0: tf.reshape(state.c!, [batch, hidden]),
-        bosId: config.bosId,
-        eosId: config.eosId,
-        maxLength: options.maxLength,
-        withAttention: options.withAttention,
-      });
-      return (fast ?? []) as unknown as tf.TensorContainer;
-    }) as unknown as GreedyAttentionDecodeResult | [];
-    return Array.isArray(result) ? undefined : result;
+    return {
+      embedding: this.embedding.weight as Tensor2D,
+      weightIh: rnn.get('weight_ih_l0') as Tensor2D,
+      weightHh: rnn.get('weight_hh_l0') as Tensor2D,
+      biasIh: rnn.get('bias_ih_l0') as Tensor1D,
+      biasHh: rnn.get('bias_hh_l0') as Tensor1D,
+      queryWeight: named.get('attention.query_layer.weight') as Tensor2D,
+      energyWeight: named.get('attention.energy_layer.weight') as Tensor2D,
+      projectedKeys: memory.projectedKeys,
+      values: memory.outputs,
+      mask: memory.mask,
+      combineWeight: this.combine.weight as Tensor2D,
+      outputWeight: named.get('output.projection.weight') as Tensor2D,
+      outputBias: named.get('output.projection.bias') as Tensor1D,
+    };
   }
 
   /** Weights and context `[B, S]`, `[B, He]`; with `explain`, also the raw scores `[B, S]`. */

@@ -1,10 +1,11 @@
-import type { GreedyAttentionDecodeCall } from '@gated/cells';
+import type { AttentionLSTMDecoder, GreedyAttentionDecodeCall } from '@gated/cells';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { onWasm, run } from '../test/kernel-runs';
+import { maxDiff, onWasm, run } from '../test/kernel-runs';
 import { uninstallWasmKernels } from './install';
+import { attentionDecoderStep } from './wasm-decoder-step';
 import { greedyAttentionDecode } from './wasm-greedy-decode';
 import { parallelRunCount, stopPoolWorkerForTests } from './wasm-threads';
 
@@ -47,6 +48,40 @@ function makeCall(batch: number, maxLength: number): GreedyAttentionDecodeCall {
   };
 }
 
+/** One step of the decoder's equations op by op: logits, α, s_t, c_t. */
+function referenceStep(
+  call: AttentionLSTMDecoder,
+  previous: Int32Array,
+  h: Tensor2D,
+  c: Tensor2D,
+): Tensor2D[] {
+  return tf.tidy(() => {
+    const batch = h.shape[0];
+    const q = tf.matMul(h, call.queryWeight, false, true); // [B, A]
+    const hidden = tf.tanh(tf.add(call.projectedKeys, tf.expandDims(q, 1)));
+    const scores = tf.reshape(
+      tf.matMul(tf.reshape(hidden, [batch * S, A]), call.energyWeight, false, true),
+      [batch, S],
+    );
+    const masked = tf.add(scores, tf.mul(tf.sub(1, call.mask), -1e9));
+    const alpha = tf.mul(tf.softmax(masked), call.mask) as Tensor2D;
+    const context = tf.squeeze(tf.matMul(tf.expandDims(alpha, 1), call.values), [1]);
+    const x = tf.concat([tf.gather(call.embedding, tf.tensor1d(previous, 'int32')), context], 1);
+    const z = tf.add(
+      tf.add(tf.matMul(x, call.weightIh, false, true), call.biasIh),
+      tf.add(tf.matMul(h, call.weightHh, false, true), call.biasHh),
+    );
+    const [i, f, g, o] = tf.split(z, 4, 1) as Tensor2D[];
+    const cell = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+    const state = tf.mul(tf.sigmoid(o!), tf.tanh(cell));
+    const attentional = tf.tanh(
+      tf.matMul(tf.concat([state, context], 1), call.combineWeight, false, true),
+    );
+    const out = tf.add(tf.matMul(attentional, call.outputWeight, false, true), call.outputBias);
+    return [out, alpha, state, cell] as Tensor2D[];
+  });
+}
+
 /** One row's steps up to its EOS: token, its logit, the largest logit, Σ exp; and the weights α. */
 interface RowSteps {
   steps: number[][];
@@ -65,30 +100,7 @@ function reference(call: GreedyAttentionDecodeCall): RowSteps[] {
   let c = tf.clone(call.c0);
   let previous = new Int32Array(batch).fill(BOS);
   for (let t = 0; t <= call.maxLength && !done.every(Boolean); t++) {
-    const [logits, weights, hNext, cNext] = tf.tidy(() => {
-      const q = tf.matMul(h, call.queryWeight, false, true); // [B, A]
-      const hidden = tf.tanh(tf.add(call.projectedKeys, tf.expandDims(q, 1)));
-      const scores = tf.reshape(
-        tf.matMul(tf.reshape(hidden, [batch * S, A]), call.energyWeight, false, true),
-        [batch, S],
-      );
-      const masked = tf.add(scores, tf.mul(tf.sub(1, call.mask), -1e9));
-      const alpha = tf.mul(tf.softmax(masked), call.mask) as Tensor2D;
-      const context = tf.squeeze(tf.matMul(tf.expandDims(alpha, 1), call.values), [1]);
-      const x = tf.concat([tf.gather(call.embedding, tf.tensor1d(previous, 'int32')), context], 1);
-      const z = tf.add(
-        tf.add(tf.matMul(x, call.weightIh, false, true), call.biasIh),
-        tf.add(tf.matMul(h, call.weightHh, false, true), call.biasHh),
-      );
-      const [i, f, g, o] = tf.split(z, 4, 1) as Tensor2D[];
-      const cell = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
-      const state = tf.mul(tf.sigmoid(o!), tf.tanh(cell));
-      const attentional = tf.tanh(
-        tf.matMul(tf.concat([state, context], 1), call.combineWeight, false, true),
-      );
-      const out = tf.add(tf.matMul(attentional, call.outputWeight, false, true), call.outputBias);
-      return [out, alpha, state, cell] as Tensor2D[];
-    });
+    const [logits, weights, hNext, cNext] = referenceStep(call, previous, h, c);
     const l = logits!.arraySync();
     const w = weights!.arraySync();
     tf.dispose([h, c, logits!, weights!]);
@@ -178,4 +190,31 @@ describe.runIf(onWasm)('greedy decoding in one call', () => {
     expect(lost).toEqual(one);
     tf.dispose(Object.values(call).filter((v) => v instanceof tf.Tensor));
   });
+});
+
+describe.runIf(onWasm)('one decoder step in one call', () => {
+  for (const batch of [3, 13]) {
+    it(`follows the decoder's equations: ${batch} rows`, async () => {
+      const { h0, c0, bosId, eosId, maxLength, withAttention, ...call } = makeCall(batch, 1);
+      const previous = Int32Array.from({ length: batch }, (_, b) => (b * 5) % V);
+      const h = tf.randomNormal([batch, H], 0, 0.5, 'float32', 40) as Tensor2D;
+      const c = tf.randomNormal([batch, H], 0, 0.5, 'float32', 41) as Tensor2D;
+      const tokens = tf.tensor1d(previous, 'int32');
+      await expectNoLeaks(async () => {
+        const fast = await run(
+          true,
+          () => attentionDecoderStep({ ...call, previous: tokens, h, c })!,
+        );
+        expect(fast.names).toEqual(['GatedAttentionDecoderStep']);
+        const expected = referenceStep(call, previous, h, c);
+        const got = [fast.value.logits, fast.value.attention, fast.value.h, fast.value.c];
+        got.forEach((t, k) => {
+          expect(t.shape).toEqual(expected[k]!.shape);
+          expect(maxDiff(t, expected[k]!)).toBeLessThan(k === 1 ? 2e-6 : 2e-5);
+        });
+        tf.dispose([...got, ...expected]);
+      });
+      tf.dispose([h, c, h0, c0, tokens, ...Object.values(call)]);
+    });
+  }
 });

@@ -6,11 +6,13 @@ import { recordingGradients } from './gradient-tape';
 import { packedWeight } from './packed-weights';
 import { type DecodeCall, poolGreedyDecode } from './threaded-decode';
 import {
+  type GatedWasm,
   gatedWasm,
   gatedWasmReady,
   heapPointer,
   type KernelArgs,
   packedFloats,
+  type WasmBackend,
   withScratch,
 } from './wasm-module';
 import { jobParts, PoolLostError, threadPool } from './wasm-threads';
@@ -34,46 +36,64 @@ interface Attributes {
 /** Rows from which a batch is split between the pool's threads (each then runs 4 rows or more). */
 const POOL_ROWS = 8;
 
-function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const { bosId, eosId, maxLength, withAttention } = attrs as Attributes;
-  const { embedding, projectedKeys, values, h0 } = inputs;
-  const [V, E] = embedding!.shape as [number, number];
-  const [B, S, A] = projectedKeys!.shape as [number, number, number];
-  const He = values!.shape[2]!;
-  const H = h0!.shape[1]!;
-  const L = maxLength;
-  const wasm = gatedWasm(backend)!;
-  const record = backend.makeOutput([B, L + 1, 4], 'float32');
-  const attention = withAttention ? backend.makeOutput([B, L + 1, S], 'float32') : undefined;
-  // Weights as the products read them (Wᵀ in panels), kept across calls while unchanged.
-  const packed = (name: string, K: number, N: number) => ({
+export type HeapArray = { pointer: number; floats: number };
+
+/**
+ * The decoder's weights (packed as the products read them, Wᵀ in panels, and kept across calls
+ * while unchanged) and the memory, as heap arrays, with their sizes; `H` from the state.
+ */
+export function decoderArrays(
+  backend: WasmBackend,
+  wasm: GatedWasm,
+  inputs: KernelArgs['inputs'],
+  H: number,
+) {
+  const [V, E] = inputs.embedding!.shape as [number, number];
+  const [B, S, A] = inputs.projectedKeys!.shape as [number, number, number];
+  const He = inputs.values!.shape[2]!;
+  const packed = (name: string, K: number, N: number): HeapArray => ({
     pointer: packedWeight(backend, wasm, inputs[name]!, K, N),
     floats: packedFloats(K, N),
   });
-  const tensor = (info: tf.TensorInfo | undefined) => ({
-    pointer: heapPointer(backend, info),
-    floats: info!.shape.reduce((a, b) => a * b, 1),
-  });
+  const arrays = {
+    embedding: heapArray(backend, inputs.embedding),
+    weightIh: packed('weightIh', E + He, 4 * H),
+    biasIh: heapArray(backend, inputs.biasIh),
+    weightHh: packed('weightHh', H, 4 * H),
+    biasHh: heapArray(backend, inputs.biasHh),
+    queryWeight: packed('queryWeight', H, A),
+    energyWeight: heapArray(backend, inputs.energyWeight),
+    combineWeight: packed('combineWeight', H + He, H),
+    outputWeight: packed('outputWeight', H, V),
+    outputBias: heapArray(backend, inputs.outputBias),
+    projectedKeys: heapArray(backend, inputs.projectedKeys),
+    values: heapArray(backend, inputs.values),
+    mask: heapArray(backend, inputs.mask),
+  };
+  return { sizes: { B, S, E, H, He, A, V }, arrays };
+}
+
+/** A tensor's heap offset and float count. */
+export function heapArray(backend: WasmBackend, info: tf.TensorInfo | undefined): HeapArray {
+  return { pointer: heapPointer(backend, info), floats: info!.shape.reduce((a, b) => a * b, 1) };
+}
+
+function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { bosId, eosId, maxLength, withAttention } = attrs as Attributes;
+  const L = maxLength;
+  const wasm = gatedWasm(backend)!;
+  const decoder = decoderArrays(backend, wasm, inputs, inputs.h0!.shape[1]!);
+  const { B, S, E, H, He, A, V } = decoder.sizes;
+  const record = backend.makeOutput([B, L + 1, 4], 'float32');
+  const attention = withAttention ? backend.makeOutput([B, L + 1, S], 'float32') : undefined;
   const call: DecodeCall = {
-    sizes: { B, S, E, H, He, A, V, L, bos: bosId, eos: eosId },
+    sizes: { ...decoder.sizes, L, bos: bosId, eos: eosId },
     arrays: {
-      embedding: tensor(embedding),
-      weightIh: packed('weightIh', E + He, 4 * H),
-      biasIh: tensor(inputs.biasIh),
-      weightHh: packed('weightHh', H, 4 * H),
-      biasHh: tensor(inputs.biasHh),
-      queryWeight: packed('queryWeight', H, A),
-      energyWeight: tensor(inputs.energyWeight),
-      combineWeight: packed('combineWeight', H + He, H),
-      outputWeight: packed('outputWeight', H, V),
-      outputBias: tensor(inputs.outputBias),
-      projectedKeys: tensor(projectedKeys),
-      values: tensor(values),
-      mask: tensor(inputs.mask),
-      h0: tensor(h0),
-      c0: tensor(inputs.c0),
-      record: tensor(record),
-      ...(attention ? { attention: tensor(attention) } : {}),
+      ...decoder.arrays,
+      h0: heapArray(backend, inputs.h0),
+      c0: heapArray(backend, inputs.c0),
+      record: heapArray(backend, record),
+      ...(attention ? { attention: heapArray(backend, attention) } : {}),
     },
     record,
     attention,

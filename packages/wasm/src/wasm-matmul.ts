@@ -2,6 +2,7 @@ import type { MatrixProducts } from '@gated/cells';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { additiveAttention } from './wasm-attention';
+import { attentionDecoderStep } from './wasm-decoder-step';
 import { gatherRows } from './wasm-gather';
 import { greedyAttentionDecode } from './wasm-greedy-decode';
 import {
@@ -86,4 +87,5 @@ export const gatedProducts: MatrixProducts = {
   additiveAttention,
   gatherRows,
   greedyAttentionDecode,
+  attentionDecoderStep,
 };

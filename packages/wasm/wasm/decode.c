@@ -37,6 +37,42 @@ static void move_row(int from, int to, int H, int He, f32 *comb, f32 *c, int *ro
   prev[to] = prev[from];
 }
 
+/*
+ * One step of the decoder for n rows (the equations above, up to the logits). Slot s is batch row
+ * rows[s] (null: s), fed token prev[s]; comb[s] holds s_{t-1} (replaced by s_t) and c[s] the
+ * cell state (updated in place); α of row r goes to alpha + r·alpha_stride (null: to `weights`,
+ * scratch of S floats). x, q, z, att: scratch rows; logits [n, V] receives ℓ.
+ */
+static void decoder_step(int n, const int *rows, const int *prev, int S, int E, int H, int He,
+                         int A, int V, const f32 *embedding, const f32 *w_ih, const f32 *bias,
+                         const f32 *w_hh, const f32 *w_query, const f32 *energy,
+                         const f32 *w_combine, const f32 *w_out, const f32 *b_out,
+                         const f32 *keys, const f32 *values, const f32 *mask, f32 *alpha,
+                         int alpha_stride, f32 *weights, f32 *x, f32 *comb, f32 *c, f32 *q,
+                         f32 *z, f32 *att, f32 *logits) {
+  int X = E + He, C = H + He, G = 4 * H;
+  product(n, A, H, comb, C, w_query, q, A, 0, 0);
+  for (int s = 0; s < n; s++) {
+    int r = rows ? rows[s] : s;
+    f32 *a = alpha ? alpha + r * alpha_stride : weights;
+    attend_row(S, A, He, q + s * A, keys + r * S * A, energy, mask + r * S, values + r * S * He, a,
+               x + s * X + E);
+    copy(x + s * X, embedding + prev[s] * E, E);
+  }
+  product(n, G, X, x, X, w_ih, z, G, bias, 0);
+  product(n, G, H, comb, C, w_hh, z, G, z, G);
+  for (int s = 0; s < n; s++) {
+    f32 *h = comb + s * C;
+    lstm_row(H, H, z + s * G, 0, c + s * H, c + s * H, h, h, h, 0, 1.0f);
+    copy(h + H, x + s * X + E, He);
+  }
+  product(n, H, C, comb, C, w_combine, att, H, 0, 0);
+  int i = 0;
+  for (; i + 4 <= n * H; i += 4) store(att + i, v_tanh(load(att + i)));
+  for (; i < n * H; i++) att[i] = SCALAR(v_tanh, att[i]);
+  product(n, V, H, att, H, w_out, logits, V, b_out, 0);
+}
+
 __attribute__((export_name("greedy_decode"))) void greedy_decode(
     int B, int first, int stride, int S, int E, int H, int He, int A, int V, int L, int bos, int eos,
     const f32 *embedding, const f32 *w_ih, const f32 *b_ih, const f32 *w_hh, const f32 *b_hh,
@@ -64,26 +100,9 @@ __attribute__((export_name("greedy_decode"))) void greedy_decode(
   }
   int n = B;
   for (int t = 0; t <= L && n > 0; t++) {
-    product(n, A, H, comb, C, w_query, q, A, 0, 0);
-    for (int s = 0; s < n; s++) {
-      int r = rows[s];
-      f32 *alpha = attention ? attention + (r * (L + 1) + t) * S : weights;
-      attend_row(S, A, He, q + s * A, keys + r * S * A, energy, mask + r * S, values + r * S * He,
-                 alpha, x + s * X + E);
-      copy(x + s * X, embedding + prev[s] * E, E);
-    }
-    product(n, G, X, x, X, w_ih, z, G, bias, 0);
-    product(n, G, H, comb, C, w_hh, z, G, z, G);
-    for (int s = 0; s < n; s++) {
-      f32 *h = comb + s * C;
-      lstm_row(H, H, z + s * G, 0, c + s * H, c + s * H, h, h, h, 0, 1.0f);
-      copy(h + H, x + s * X + E, He);
-    }
-    product(n, H, C, comb, C, w_combine, att, H, 0, 0);
-    int i = 0;
-    for (; i + 4 <= n * H; i += 4) store(att + i, v_tanh(load(att + i)));
-    for (; i < n * H; i++) att[i] = SCALAR(v_tanh, att[i]);
-    product(n, V, H, att, H, w_out, logits, V, b_out, 0);
+    decoder_step(n, rows, prev, S, E, H, He, A, V, embedding, w_ih, bias, w_hh, w_query, energy,
+                 w_combine, w_out, b_out, keys, values, mask, attention ? attention + t * S : 0,
+                 (L + 1) * S, weights, x, comb, c, q, z, att, logits);
     int kept = 0;
     for (int s = 0; s < n; s++) {
       const f32 *l = logits + s * V;
@@ -105,4 +124,28 @@ __attribute__((export_name("greedy_decode"))) void greedy_decode(
     }
     n = kept;
   }
+}
+
+/*
+ * One decoder step for B rows (beam search, or any caller that steps itself): prev [B] (int32)
+ * the previous tokens, h, c [B, H] the state → logits [B, V], h_out, c_out [B, H] and the weights
+ * α [B, S]. Weights, memory and sizes as greedy_decode's (the memory has B rows). Scratch: floats
+ * of greedy_decode_floats(B, ...).
+ */
+__attribute__((export_name("decoder_step"))) void decoder_step_kernel(
+    int B, int S, int E, int H, int He, int A, int V, const f32 *embedding, const f32 *w_ih,
+    const f32 *b_ih, const f32 *w_hh, const f32 *b_hh, const f32 *w_query, const f32 *energy,
+    const f32 *w_combine, const f32 *w_out, const f32 *b_out, const f32 *keys, const f32 *values,
+    const f32 *mask, const int *prev, const f32 *h, const f32 *c, f32 *logits, f32 *h_out,
+    f32 *c_out, f32 *attention, f32 *scratch) {
+  int X = E + He, C = H + He, G = 4 * H;
+  f32 *x = scratch, *comb = x + B * X, *q = comb + B * C + B * H, *z = q + B * A;
+  f32 *att = z + B * G, *bias = att + B * H + B * V;
+  for (int g = 0; g < G; g++) bias[g] = b_ih[g] + b_hh[g];
+  for (int r = 0; r < B; r++) copy(comb + r * C, h + r * H, H);
+  copy(c_out, c, B * H);
+  decoder_step(B, 0, prev, S, E, H, He, A, V, embedding, w_ih, bias, w_hh, w_query, energy,
+               w_combine, w_out, b_out, keys, values, mask, attention, S, 0, x, comb, c_out, q, z,
+               att, logits);
+  for (int r = 0; r < B; r++) copy(h_out + r * H, comb + r * C, H);
 }
