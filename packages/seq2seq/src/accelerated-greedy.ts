@@ -8,8 +8,9 @@ import type { Seq2Seq } from './seq2seq';
 /**
  * `greedyDecode`'s loop as one accelerator call (`AttentionDecoder.acceleratedGreedy`), or
  * undefined where the model or the accelerator does not offer it. The hypotheses are built as the
- * step-by-step loop builds them: the same tokens, scores summed from the same float32 log
- * probabilities (`logit - largest - log Σ exp`), the same attention rows.
+ * step-by-step loop builds them: tokens, scores summed from float32 log probabilities
+ * (`logit - largest - log Σ exp`) and attention rows, the same within float32 rounding (the
+ * kernel's sums run in another order, and its Σ exp is of float32 exponentials).
  */
 export function acceleratedGreedy(
   model: Seq2Seq,

@@ -91,9 +91,10 @@ export class AttentionDecoder extends DecoderBase {
 
   /**
    * `step`, plus the attention's three stages at this step: the raw scores e_ij, the weights
-   * α_ij = softmax_j(e_ij) and the context c_i = Σ_j α_ij h_j (`detail`). The logits, state and
-   * weights are `step`'s (within 2e-6 where an accelerator runs `step`'s attention as one kernel,
-   * see `Attention.forwardWithScores`). Run inside `tf.tidy`; the returned tensors are the caller's.
+   * α_ij = softmax_j(e_ij) and the context c_i = Σ_j α_ij h_j (`detail`), always op by op. The
+   * logits, state and weights are `step`'s within float32 rounding where an accelerator runs
+   * `step` or its attention as one kernel (see `Attention.forwardWithScores`). Run inside
+   * `tf.tidy`; the returned tensors are the caller's.
    */
   explainStep(
     previous: Tensor1D,

@@ -29,7 +29,7 @@ function decoderStepKernel({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   const attention = backend.makeOutput([B, S], 'float32');
   const ptr = (info: tf.TensorInfo | undefined) => heapPointer(backend, info);
   const floats = wasm.greedy_decode_floats(B, S, E, H, He, A, V);
-  withScratch(backend, [floats], ([scratch]) => {
+  const bad = withScratch(backend, [floats], ([scratch]) =>
     wasm.decoder_step(
       B,
       S,
@@ -59,8 +59,13 @@ function decoderStepKernel({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
       ptr(c),
       ptr(attention),
       scratch!,
-    );
-  });
+    ),
+  );
+  if (bad >= 0) {
+    for (const output of [logits, h, c, attention]) backend.disposeData(output.dataId);
+    const token = backend.wasm.HEAP32[heapPointer(backend, inputs.previous) / 4 + bad];
+    throw new Error(`AttentionDecoderStep: the previous token ${token} is not in [0, ${V - 1}]`);
+  }
   return [logits, h, c, attention];
 }
 

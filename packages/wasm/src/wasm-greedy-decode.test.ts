@@ -218,3 +218,17 @@ describe.runIf(onWasm)('one decoder step in one call', () => {
     });
   }
 });
+
+describe.runIf(onWasm)('a decoder step given a token outside the vocabulary', () => {
+  it('names the token and leaves nothing behind', async () => {
+    const { h0, c0, bosId, eosId, maxLength, withAttention, ...call } = makeCall(3, 1);
+    const tokens = tf.tensor1d([1, V, 2], 'int32');
+    await run(true, () => undefined);
+    await expectNoLeaks(() => {
+      expect(() => attentionDecoderStep({ ...call, previous: tokens, h: h0, c: c0 })).toThrow(
+        `AttentionDecoderStep: the previous token ${V} is not in [0, ${V - 1}]`,
+      );
+    });
+    tf.dispose([h0, c0, tokens, ...Object.values(call)]);
+  });
+});

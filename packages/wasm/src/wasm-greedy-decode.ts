@@ -15,7 +15,7 @@ import {
   type WasmBackend,
   withScratch,
 } from './wasm-module';
-import { jobParts, PoolLostError, threadPool } from './wasm-threads';
+import { jobParts, threadPool } from './wasm-threads';
 
 /*
  * Greedy decoding by an attention LSTM decoder, every step in one call (wasm/decode.c): no tfjs
@@ -83,7 +83,7 @@ function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const L = maxLength;
   const wasm = gatedWasm(backend)!;
   const decoder = decoderArrays(backend, wasm, inputs, inputs.h0!.shape[1]!);
-  const { B, S, E, H, He, A, V } = decoder.sizes;
+  const { B, S } = decoder.sizes;
   const record = backend.makeOutput([B, L + 1, 4], 'float32');
   const attention = withAttention ? backend.makeOutput([B, L + 1, S], 'float32') : undefined;
   const call: DecodeCall = {
@@ -98,16 +98,29 @@ function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     record,
     attention,
   };
-  const pool = B >= POOL_ROWS && (state.installed?.threads ?? 1) > 1 ? threadPool() : null;
-  if (pool && jobParts(pool) > 1) {
-    try {
-      poolGreedyDecode(pool, backend, call);
-      return attention ? [record, attention] : [record];
-    } catch (error) {
-      // The pool is off from now on; the inputs are untouched: decode them on this thread.
-      if (!(error instanceof PoolLostError)) throw error;
+  const outputs = attention ? [record, attention] : [record];
+  try {
+    const pool = B >= POOL_ROWS && (state.installed?.threads ?? 1) > 1 ? threadPool() : null;
+    if (pool && jobParts(pool) > 1) {
+      try {
+        poolGreedyDecode(pool, backend, call);
+        return outputs;
+      } catch {
+        // A worker lost (the pool is off from now on), or its memory could not grow: the inputs
+        // are untouched, so decode them on this thread.
+      }
     }
+    decodeHere(backend, wasm, call);
+    return outputs;
+  } catch (error) {
+    for (const output of outputs) backend.disposeData(output.dataId);
+    throw error;
   }
+}
+
+/** greedy_decode on this thread, in the backend's heap. */
+function decodeHere(backend: WasmBackend, wasm: GatedWasm, call: DecodeCall): void {
+  const { B, S, E, H, He, A, V, L, bos, eos } = call.sizes;
   const at = (name: keyof DecodeCall['arrays']) => call.arrays[name]?.pointer ?? 0;
   const floats = wasm.greedy_decode_floats(B, S, E, H, He, A, V);
   withScratch(backend, [floats, 2 * B], ([scratch, ints]) => {
@@ -122,8 +135,8 @@ function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
       A,
       V,
       L,
-      bosId,
-      eosId,
+      bos,
+      eos,
       at('embedding'),
       at('weightIh'),
       at('biasIh'),
@@ -145,7 +158,6 @@ function greedyDecodeKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
       ints!,
     );
   });
-  return attention ? [record, attention] : [record];
 }
 
 const kernels = { [KERNEL]: greedyDecodeKernel as unknown as tf.KernelFunc };

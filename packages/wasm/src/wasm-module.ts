@@ -20,7 +20,7 @@ export interface GatedWasm {
   column_sums(M: number, N: number, x: number, out: number): void;
   additive_attention(...args: number[]): void;
   greedy_decode(...args: number[]): void;
-  decoder_step(...args: number[]): void;
+  decoder_step(...args: number[]): number;
   greedy_decode_floats(
     B: number,
     S: number,

@@ -130,14 +130,17 @@ __attribute__((export_name("greedy_decode"))) void greedy_decode(
  * One decoder step for B rows (beam search, or any caller that steps itself): prev [B] (int32)
  * the previous tokens, h, c [B, H] the state → logits [B, V], h_out, c_out [B, H] and the weights
  * α [B, S]. Weights, memory and sizes as greedy_decode's (the memory has B rows). Scratch: floats
- * of greedy_decode_floats(B, ...).
+ * of greedy_decode_floats(B, ...). Returns -1, or (computing nothing) the first row whose token is
+ * not in [0, V).
  */
-__attribute__((export_name("decoder_step"))) void decoder_step_kernel(
+__attribute__((export_name("decoder_step"))) int decoder_step_kernel(
     int B, int S, int E, int H, int He, int A, int V, const f32 *embedding, const f32 *w_ih,
     const f32 *b_ih, const f32 *w_hh, const f32 *b_hh, const f32 *w_query, const f32 *energy,
     const f32 *w_combine, const f32 *w_out, const f32 *b_out, const f32 *keys, const f32 *values,
     const f32 *mask, const int *prev, const f32 *h, const f32 *c, f32 *logits, f32 *h_out,
     f32 *c_out, f32 *attention, f32 *scratch) {
+  for (int r = 0; r < B; r++)
+    if (prev[r] < 0 || prev[r] >= V) return r;
   int X = E + He, C = H + He, G = 4 * H;
   f32 *x = scratch, *comb = x + B * X, *q = comb + B * C + B * H, *z = q + B * A;
   f32 *att = z + B * G, *bias = att + B * H + B * V;
@@ -148,4 +151,5 @@ __attribute__((export_name("decoder_step"))) void decoder_step_kernel(
                w_combine, w_out, b_out, keys, values, mask, attention, S, 0, x, comb, c_out, q, z,
                att, logits);
   for (int r = 0; r < B; r++) copy(h_out + r * H, comb + r * C, H);
+  return -1;
 }
