@@ -77,6 +77,12 @@ export interface MainThreadCheck {
   kernelThreads: number;
   engine: string;
   maxDifference: number;
+  /**
+   * Greedy decoding of `sources` words by a small attention model with two kernel threads (its
+   * rows split between the pool's threads) against one: whether every token agreed, the largest
+   * score difference, and the kernels tfjs ran.
+   */
+  decoding: { sources: number; sameTokens: boolean; maxScoreDifference: number; kernels: string[] };
 }
 
 /** Everything one page load measured. */

@@ -39,6 +39,10 @@ describe.skipIf(!existsSync(chromium))('pnpm bench speed-browser --quick', () =>
     if (cores > 1) expect(r.mainThread.engine).toBe('wasm-threads');
     // The pool on the main thread computes what one thread does (within float rounding).
     expect(r.mainThread.maxDifference).toBeLessThan(1e-5);
+    // Greedy decoding in one call, its rows split between the pool's threads: one thread's bits.
+    expect(r.mainThread.decoding).toMatchObject({ sources: 13, sameTokens: true });
+    expect(r.mainThread.decoding.maxScoreDifference).toBe(0);
+    expect(r.mainThread.decoding.kernels).toContain('GatedGreedyAttentionDecode');
     expect(r.entries.map((e) => [e.config.kind, e.config.batch])).toEqual([
       ['lstm', 32],
       ['lstm', 1],
