@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionDecoder } from './attention-decoder';
 import type { SourceBatch } from './batch';
 import type { DecoderMemory, DecoderState } from './decoder-state';
-import type { Hypothesis } from './hypothesis';
+import { attentionRow, type Hypothesis } from './hypothesis';
 import type { Seq2Seq } from './seq2seq';
 
 /**
@@ -35,9 +35,9 @@ export function acceleratedGreedy(
         const logit = record[at + 1]!;
         const shift = record[at + 2]! + Math.log(record[at + 3]!);
         result.score += Math.fround(logit - shift);
-        const start = (b * (maxLength + 1) + t) * steps;
-        const values = Array.from(weights.subarray(start, start + length));
-        result.attention!.push(config.reverseSource ? values.reverse() : values);
+        result.attention!.push(
+          attentionRow(config, weights, b * (maxLength + 1) + t, steps, length),
+        );
         if (token === config.eosId) break;
         result.tokens.push(token);
       }

@@ -12,6 +12,17 @@ import {
  * kernels read and write tfjs tensors in place.
  */
 
+/** Floats of the decoding kernels' scratch for B rows (wasm/decode.c's greedy_decode_floats). */
+export type DecodeScratchFloats = (
+  B: number,
+  S: number,
+  E: number,
+  H: number,
+  He: number,
+  A: number,
+  V: number,
+) => number;
+
 /** The module's exports: every pointer is a byte offset into the tfjs heap. */
 export interface GatedWasm {
   pack_panels(K: number, N: number, b: number, transposed: number, packed: number): void;
@@ -21,15 +32,7 @@ export interface GatedWasm {
   additive_attention(...args: number[]): void;
   greedy_decode(...args: number[]): void;
   decoder_step(...args: number[]): number;
-  greedy_decode_floats(
-    B: number,
-    S: number,
-    E: number,
-    H: number,
-    He: number,
-    A: number,
-    V: number,
-  ): number;
+  greedy_decode_floats: DecodeScratchFloats;
   gather_rows(M: number, D: number, N: number, table: number, indices: number, out: number): number;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;

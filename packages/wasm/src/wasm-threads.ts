@@ -14,7 +14,7 @@ import {
   startBrowserWorker,
   startNodeWorker,
 } from './pool-workers';
-import { moduleBytes } from './wasm-module';
+import { type DecodeScratchFloats, moduleBytes } from './wasm-module';
 
 /*
  * More threads for the recurrent layers. tfjs-backend-wasm runs our kernels on one thread; more
@@ -62,15 +62,7 @@ export interface PoolExports {
   part_floats(kind: number, T: number, B: number, H: number, I: number, parts: number): number;
   shared_floats(T: number, B: number, H: number, I: number): number;
   decode_words(): number;
-  greedy_decode_floats(
-    B: number,
-    S: number,
-    E: number,
-    H: number,
-    He: number,
-    A: number,
-    V: number,
-  ): number;
+  greedy_decode_floats: DecodeScratchFloats;
 }
 
 export interface Pool {
