@@ -1,11 +1,16 @@
 import { installWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
+import { enableRelaxedSimd } from './relaxed-simd';
+
+/** Whether useBackend set V8's relaxed-SIMD flag (Node 20), for the results' machine line. */
+export let relaxedSimdFlagSet = false;
 
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
 
 /**
  * Selects a tfjs backend; `tensorflow` needs @tensorflow/tfjs-node, which is optional. On wasm,
- * gated's accelerator is installed too, unless `kernels` is false (to measure without it).
+ * gated's accelerator is installed too, unless `kernels` is false (to measure without it), in
+ * its relaxed-SIMD build (what Node 22 and Chromium run; Node 20 needs a V8 flag, set here).
  */
 export async function useBackend(name: BackendName, kernels = true): Promise<void> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
@@ -20,5 +25,8 @@ export async function useBackend(name: BackendName, kernels = true): Promise<voi
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' did not initialise`);
   await tf.ready();
-  if (name === 'wasm' && kernels) await installWasmKernels();
+  if (name === 'wasm' && kernels) {
+    relaxedSimdFlagSet = enableRelaxedSimd();
+    await installWasmKernels();
+  }
 }

@@ -1,3 +1,4 @@
+import { kernelsPhrase } from '../machine';
 import type { G2PResults } from './g2p-report';
 import type { G2PScore, G2PScores } from './g2p-scores';
 import { IPA_TO_ARPABET } from './ipa-arpabet';
@@ -22,7 +23,7 @@ export function g2pMarkdown(r: G2PResults): string {
   const lines = [
     `# g2p${r.quick ? ' (quick run: tiny data, not for comparison)' : ''}`,
     '',
-    `Measured on ${r.machine.cpu} (${r.machine.cores} cores, shared with other jobs), Node ${r.machine.node}, tfjs ${r.machine.tfjs} ${r.machine.backend} with @gated/wasm (engines ${r.accelerator.engines.join(', ')}; ${r.accelerator.threads} threads).`,
+    `Measured on ${r.machine.cpu} (${r.machine.cores} cores, shared with other jobs), Node ${r.machine.node}, tfjs ${r.machine.tfjs} ${r.machine.backend} with @gated/wasm (engines ${r.accelerator.engines.join(', ')}; ${r.accelerator.threads} threads)${r.machine.kernels ? `; ${kernelsPhrase(r.machine)}` : ''}.`,
     '',
     `Model: \`${m.dir}\` — ${m.parameters.toLocaleString('en-US')} parameters, ${m.trainedSteps.toLocaleString('en-US')} steps (${(m.trainingSeconds / 60).toFixed(1)} min of training recorded in the checkpoint). Shipped as F16 (\`${m.f16Dir}\`): **${m.f16Bytes.toLocaleString('en-US')} bytes** of weights (F32: ${m.f32Bytes.toLocaleString('en-US')}).`,
     '',
