@@ -14,6 +14,7 @@ same command resumes from). Every process takes its own slice of each global bat
 uninterrupted one would. (`--redirects 1 --tee 1`: Debian's torch 1.13 on Python 3.11 cannot
 parse torchrun's own default for them; see python/README.md.)
 """
+import base64
 import argparse
 import math
 import os
@@ -122,6 +123,34 @@ def global_batch(count, step, size, seed, lengths=None):
     return batches[within]
 
 
+def rng_states(device, distributed, world):
+    """Every process's state of the generator that draws dropout's masks (the device's), base64,
+    in rank order: saved with the training checkpoint so that a resumed run draws the masks an
+    uninterrupted one would."""
+    state = torch.cuda.get_rng_state(device) if device.type == "cuda" else torch.get_rng_state()
+    mine = base64.b64encode(state.numpy().tobytes()).decode("ascii")
+    if not distributed:
+        return [mine]
+    states = [None] * world
+    dist.all_gather_object(states, mine)
+    return states
+
+
+def restore_rng(record, device, rank, world, log):
+    """Sets this process's generator from a checkpoint's `torchRngStates`, where it has them for
+    this many processes; else says that the masks will differ from an uninterrupted run's."""
+    states = record.get("torchRngStates")
+    if not isinstance(states, list) or len(states) != world:
+        log("note: the checkpoint holds no random state for this many processes; dropout's masks "
+            "will differ from an uninterrupted run's (the batches do not)")
+        return
+    state = torch.frombuffer(bytearray(base64.b64decode(states[rank])), dtype=torch.uint8)
+    if device.type == "cuda":
+        torch.cuda.set_rng_state(state, device)
+    else:
+        torch.set_rng_state(state)
+
+
 def main(argv):
     args = parse_arguments(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
@@ -172,11 +201,14 @@ def main(argv):
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     if moments is not None:
         restore_adam(model, optimizer, moments, start)
+        restore_rng(record, device, rank, world, log)
 
     def save(step, elapsed):
+        states = rng_states(device, distributed, world)  # every process takes part in the gather
         if rank == 0:
             meta = {**extra, "trainedSteps": step, "trainingSeconds": round(elapsed, 1)}
-            record = {"step": step, "trainingSeconds": elapsed, "worldSize": world, "options": vars(args)}
+            record = {"step": step, "trainingSeconds": elapsed, "worldSize": world, "options": vars(args),
+                      "torchRngStates": states}
             # The snapshot first: a run stopped after the training checkpoint would resume past it.
             if args.snapshots_from is not None and step >= args.snapshots_from:
                 write_checkpoint(os.path.join(args.out, "snapshots", f"step-{step}"), model_files(model, meta))

@@ -52,6 +52,27 @@ class TrainG2PTest(unittest.TestCase):
             self.assertEqual(model.config["sourceVocabSize"], 4 + len({c for w, _ in WORDS[1:] for c in characters(w)}))
 
 
+    def test_a_resumed_run_draws_the_dropout_masks_an_uninterrupted_one_would(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            data = os.path.join(scratch, "g2p.tsv")
+            with open(data, "w", encoding="utf-8") as f:
+                f.writelines(f"train\t{word}\t{phonemes}\n" for word, phonemes in WORDS)
+            small = [os.path.join(PYTHON, "train_g2p.py"), "--data", data, "--batch-size", "3",
+                     "--embedding-size", "3", "--hidden-size", "6", "--save-every", "2", "--dropout", "0.4"]
+
+            def run(out, steps):
+                return subprocess.run([sys.executable, *small, "--out", os.path.join(scratch, out), "--steps", str(steps)],
+                                      env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True,
+                                      timeout=300, check=True).stdout
+
+            run("a", 4)
+            run("b", 2)
+            self.assertNotIn("note:", run("b", 4))
+            weights = [decode_safetensors(read_checkpoint(os.path.join(scratch, out, "model"))["weights.safetensors"])
+                       for out in ("a", "b")]
+            for name, value in weights[0].items():
+                self.assertTrue(torch.equal(value, weights[1][name]), name)
+
     def test_snapshots_are_kept_from_the_given_step(self):
         with tempfile.TemporaryDirectory() as scratch:
             data = os.path.join(scratch, "g2p.tsv")
