@@ -7,7 +7,9 @@ averaged uniformly.
     python3 python/average_checkpoints.py --out runs/g2p-swa/model runs/g2p-swa/snapshots/step-*
 
 `train_g2p.py --snapshots-from STEP` keeps the snapshots. The new checkpoint takes the first
-input's `extra` (vocabularies, tokenizers) and adds `averagedFrom`, the inputs' folder names.
+input's `extra` (vocabularies, tokenizers) and adds `averagedFrom`, the inputs' folder names;
+its `trainedSteps` and `trainingSeconds` are the most any input has (the training behind the
+latest snapshot, which the average includes).
 Every input is read and checked before anything is written; inputs made for another
 configuration are refused, naming the fields that differ.
 """
@@ -29,13 +31,16 @@ TEXT_FIELDS = ("sourceVocab", "targetVocab", "sourceTokenizer", "targetTokenizer
 
 def average_models(folders):
     """(model, extra): a model whose every parameter is the mean of the checkpoints' in `folders`
-    (at least one), and the first one's `extra`."""
+    (at least one), and the first one's `extra` with the most `trainedSteps` and
+    `trainingSeconds` of any."""
     if not folders:
         raise ValueError("average_checkpoints: expected at least one checkpoint folder, got none")
     first, extra = load_model(read_checkpoint(folders[0]))
     sums = {name: value.detach().double().clone() for name, value in first.state_dict().items()}
+    extras = [extra]
     for folder in folders[1:]:
         model, other = load_model(read_checkpoint(folder))
+        extras.append(other)
         differences = config_differences(model.config, first.config)
         differences += [f"extra.{key}: {other.get(key)!r:.60} → {extra.get(key)!r:.60}" for key in TEXT_FIELDS
                         if isinstance(extra, dict) and isinstance(other, dict) and other.get(key) != extra.get(key)]
@@ -47,6 +52,11 @@ def average_models(folders):
     with torch.no_grad():
         for name, value in first.state_dict().items():
             value.copy_((sums[name] / len(folders)).to(value.dtype))
+    extra = dict(extra) if isinstance(extra, dict) else {}
+    for key in ("trainedSteps", "trainingSeconds"):
+        known = [e[key] for e in extras if isinstance(e, dict) and isinstance(e.get(key), (int, float))]
+        if known:
+            extra[key] = max(known)
     return first, extra
 
 

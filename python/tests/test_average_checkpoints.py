@@ -48,6 +48,15 @@ class AverageCheckpointsTest(unittest.TestCase):
             weight = "encoder.embedding.weight"
             self.assertGreater((model.state_dict()[weight] - states[0][weight]).abs().max().item(), 1e-3)
 
+    def test_the_average_counts_the_training_of_its_latest_input(self):
+        average = import_average()
+        with tempfile.TemporaryDirectory() as scratch:
+            for name, steps, seconds in (("step-6", 6, 60.5), ("step-4", 4, 41.0), ("step-5", 5, 50.0)):
+                save(os.path.join(scratch, name), steps, {"trainedSteps": steps, "trainingSeconds": seconds})
+            model, extra = average.average_models([os.path.join(scratch, n) for n in ("step-4", "step-6", "step-5")])
+            self.assertEqual((extra["trainedSteps"], extra["trainingSeconds"]), (6, 60.5))
+            self.assertEqual(extra["seed"], 4)  # the rest is the first input's
+
     def test_another_configuration_is_refused_and_nothing_is_written(self):
         average = import_average()
         with tempfile.TemporaryDirectory() as scratch:
