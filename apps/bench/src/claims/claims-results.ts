@@ -11,7 +11,10 @@ export interface ClaimsResults {
   suite: 'claims';
   schemaVersion: 1;
   quick: boolean;
+  /** Where and when the run that measured every claim not listed in `reruns` ran. */
   machine: MachineDescription;
+  /** Claims measured again later by `--only`, oldest first, each with its own machine and date. */
+  reruns?: Array<{ claims: ClaimName[]; machine: MachineDescription }>;
   parameterCounts: {
     rows: Array<{ kind: string; input: number; hidden: number; measured: number; formula: number }>;
     verdict: string;

@@ -80,6 +80,12 @@ describe('pnpm bench claims --quick', () => {
     const again = JSON.parse(readFileSync(join(out, 'claims.json'), 'utf8')) as ClaimsResults;
     expect(again.bottleneck).toEqual(results.bottleneck);
     expect(again.memoryHorizon).toEqual(results.memoryHorizon);
+    // the header keeps the first run's machine and date and names what was measured again
+    expect(again.machine).toEqual(results.machine);
+    expect(again.reruns!.map((r) => r.claims)).toEqual([['parameters']]);
+    expect(readFileSync(join(out, 'claims.md'), 'utf8')).toContain(
+      `; parameters measured again ${again.reruns![0]!.machine.date.slice(0, 10)} on `,
+    );
     expect(() => parseArguments(['claims', '--only'])).toThrow(
       "Option '--only <value>' argument missing",
     );

@@ -7,7 +7,7 @@ export function claimsMarkdown(results: ClaimsResults): string {
   const lines = [
     `# The seed's claims, measured${results.quick ? ' (quick run: tiny sizes, not conclusive)' : ''}`,
     '',
-    `Run ${results.machine.date.slice(0, 10)} on ${results.machine.cpu} (${results.machine.cores} cores), tfjs ${results.machine.tfjs} ${results.machine.backend}. Each verdict is computed from the numbers below it.`,
+    `Run ${results.machine.date.slice(0, 10)} on ${results.machine.cpu} (${results.machine.cores} cores), tfjs ${results.machine.tfjs} ${results.machine.backend}${(results.reruns ?? []).map((r) => `; ${r.claims.join(', ')} measured again ${r.machine.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores)`).join('')}. Each verdict is computed from the numbers below it.`,
     '',
     '## 1. Parameter counts',
     '',

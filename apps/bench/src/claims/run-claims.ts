@@ -335,6 +335,21 @@ export interface ClaimsOptions {
   models: ModelPlaces;
 }
 
+/**
+ * The machine line of a run: a whole run is its own; a run with `only` keeps the earlier run's
+ * machine and date for the claims it reuses and adds this machine and date for those it measured.
+ */
+function provenance(
+  only: readonly ClaimName[] | undefined,
+  earlier: ClaimsResults | undefined,
+): Pick<ClaimsResults, 'machine' | 'reruns'> {
+  if (!only || !earlier) return { machine: describeMachine() };
+  return {
+    machine: earlier.machine,
+    reruns: [...(earlier.reruns ?? []), { claims: [...only], machine: describeMachine() }],
+  };
+}
+
 export async function runClaims(options: ClaimsOptions): Promise<ClaimsResults> {
   const { quick, progress } = options;
   const wanted = (name: ClaimName) => !options.only || options.only.includes(name);
@@ -369,7 +384,7 @@ export async function runClaims(options: ClaimsOptions): Promise<ClaimsResults> 
     suite: 'claims',
     schemaVersion: 1,
     quick,
-    machine: describeMachine(),
+    ...provenance(options.only, earlier),
     parameterCounts: counts,
     vanishingGradients: gradients,
     bottleneck: bottleneckResults,
