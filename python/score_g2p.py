@@ -7,7 +7,9 @@ it equals any of its CMUdict pronunciations; without stress the digits go from b
     python3 python/score_g2p.py --model apps/bench/runs/g2p-twin/model --data /tmp/twin/g2p-stress.tsv
 
 The dev split is the default: compare recipes there and report only the chosen one on the test
-split (`pnpm bench g2p --only report --model DIR`).
+split (`pnpm bench g2p --only report --model DIR`). `--model` given more than once scores the
+members' greedy ensemble (their log-probabilities averaged at each step), which tells whether
+distilling an ensemble into one model could pay.
 """
 import argparse
 import os
@@ -18,7 +20,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gated_torch import load_model, read_checkpoint  # noqa: E402
-from predict import BATCH_SIZE, check_text_model, predict  # noqa: E402
+from gated_torch.ensemble import ensemble_greedy_decode  # noqa: E402
+from gated_torch.vocab import Vocab  # noqa: E402
+from predict import BATCH_SIZE, TOKENIZERS, check_text_model, predict  # noqa: E402
 
 SPLITS = ("train", "dev", "test")
 
@@ -88,9 +92,24 @@ def score_both(predictions, references):
             "withoutStress": score([strip_stress(p) for p in predictions], bare_refs)}
 
 
+def ensemble_predict(members, words):
+    """Phoneme lists for `words` from the greedy ensemble of `members` [(model, extra)], whose
+    vocabularies must be the same."""
+    extra = members[0][1]
+    for i, (_, other) in enumerate(members[1:], 1):
+        for key in ("sourceVocab", "targetVocab", "sourceTokenizer", "targetTokenizer"):
+            if other[key] != extra[key]:
+                raise SystemExit(f"score_g2p: model {i + 1} has another {key} than the first; an ensemble needs the same")
+    source_vocab, target_vocab = Vocab.from_json(extra["sourceVocab"]), Vocab.from_json(extra["targetVocab"])
+    tokenize = TOKENIZERS[extra["sourceTokenizer"]][0]
+    hyps = ensemble_greedy_decode([m for m, _ in members], [source_vocab.encode(tokenize(w)) for w in words])
+    return [target_vocab.decode(h["tokens"]) for h in hyps]
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True, help="checkpoint folder (config.json, weights.safetensors)")
+    p.add_argument("--model", required=True, action="append",
+                   help="checkpoint folder (config.json, weights.safetensors); again for an ensemble")
     p.add_argument("--data", required=True, help="TSV of split<TAB>word<TAB>phonemes (pnpm bench:export-g2p)")
     p.add_argument("--split", default="dev", choices=SPLITS, help="which split (default dev)")
     p.add_argument("--beam", type=int, default=1, help="beam size; 1 = greedy (default)")
@@ -98,23 +117,33 @@ def main(argv):
     args = p.parse_args(argv)
     if args.beam < 1:
         p.error(f"--beam must be a positive integer, got {args.beam}")
+    if len(args.model) > 1 and args.beam != 1:
+        p.error(f"an ensemble of {len(args.model)} models decodes greedily; --beam {args.beam} is for one model")
     if args.limit is not None and args.limit < 1:
         p.error(f"--limit must be a positive integer, got {args.limit}")
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    model, extra = load_model(read_checkpoint(args.model))
-    try:
-        check_text_model(extra)
-    except ValueError as error:
-        raise SystemExit(f"{args.model}: {error}") from None
+    members = []
+    for folder in args.model:
+        model, extra = load_model(read_checkpoint(folder))
+        try:
+            check_text_model(extra)
+        except ValueError as error:
+            raise SystemExit(f"{folder}: {error}") from None
+        members.append((model, extra))
     words = read_split(args.data, args.split)[:args.limit]
     if not words:
         raise SystemExit(f"{args.data}: no {args.split} lines")
     predictions = []
     for start in range(0, len(words), BATCH_SIZE):
         chunk = [w for w, _ in words[start:start + BATCH_SIZE]]
-        predictions += [output.split() for output in predict(model, extra, chunk, args.beam)]
+        if len(members) > 1:
+            predictions += ensemble_predict(members, chunk)
+        else:
+            predictions += [output.split() for output in predict(*members[0], chunk, args.beam)]
     scores = score_both(predictions, [refs for _, refs in words])
     decoding = "greedy" if args.beam == 1 else f"beam {args.beam}"
+    if len(members) > 1:
+        decoding = f"greedy ensemble of {len(members)}"
     w, wo = scores["withStress"], scores["withoutStress"]
     print(f"{args.split}: {len(words)} words, {decoding}: WER {100 * w['wer']:.2f}% / PER {100 * w['per']:.2f}% "
           f"with stress, WER {100 * wo['wer']:.2f}% / PER {100 * wo['per']:.2f}% without")

@@ -72,3 +72,11 @@ class ScoreG2PTest(unittest.TestCase):
             self.assertEqual(printed.strip(),
                              f"dev: 3 words, greedy: WER {100 * w['wer']:.2f}% / PER {100 * w['per']:.2f}% with "
                              f"stress, WER {100 * wo['wer']:.2f}% / PER {100 * wo['per']:.2f}% without")
+            # a model twice is an ensemble that averages a model with itself: the same words
+            command = [sys.executable, os.path.join(PYTHON, "score_g2p.py"), "--model", os.path.join(out, "model"),
+                       "--model", os.path.join(out, "model"), "--data", data]
+            twice = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=True).stdout
+            self.assertEqual(twice.strip(), printed.strip().replace("greedy:", "greedy ensemble of 2:"))
+            refused = subprocess.run([*command, "--beam", "5"], env=env, capture_output=True, text=True, timeout=300)
+            self.assertEqual(refused.returncode, 2)
+            self.assertIn("an ensemble of 2 models decodes greedily; --beam 5 is for one model", refused.stderr)
