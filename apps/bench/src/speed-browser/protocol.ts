@@ -77,12 +77,21 @@ export interface MainThreadCheck {
   kernelThreads: number;
   engine: string;
   maxDifference: number;
-  /**
-   * Greedy decoding of `sources` words by a small attention model with two kernel threads (its
-   * rows split between the pool's threads) against one: whether every token agreed, the largest
-   * score difference, and the kernels tfjs ran.
-   */
-  decoding: { sources: number; sameTokens: boolean; maxScoreDifference: number; kernels: string[] };
+  decoding: DecodingCheck;
+}
+
+/**
+ * Greedy decoding of `sources` words by a small attention model with two kernel threads (its
+ * rows split between the pool's threads) against one: whether every token agreed, the largest
+ * score difference, and the kernels tfjs ran.
+ */
+export interface DecodingCheck {
+  sources: number;
+  /** The kernel threads of the two-thread run (1 where the page is not isolated or has 1 core). */
+  kernelThreads: number;
+  sameTokens: boolean;
+  maxScoreDifference: number;
+  kernels: string[];
 }
 
 /** Everything one page load measured. */
@@ -92,6 +101,8 @@ export interface PageResult {
   crossOriginIsolated: boolean;
   gated: GatedInfo;
   mainThread: MainThreadCheck;
+  /** The same decoding check in the gated worker, after the grid. */
+  workerDecoding: DecodingCheck;
   ort?: { version: string; note?: string };
   points: PointTimes[];
   soak: PageSoak;

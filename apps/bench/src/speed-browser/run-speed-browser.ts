@@ -68,6 +68,8 @@ export interface SpeedBrowserResults {
     'onnxruntime-web': { measured: boolean; version?: string; torch?: string; note: string };
   };
   mainThread: PageResult['mainThread'];
+  /** The decoding check in the gated worker, per page load. */
+  workerDecoding: Array<PageResult['workerDecoding']>;
   entries: BrowserEntry[];
   soak: PageResult['soak'];
 }
@@ -243,6 +245,7 @@ export async function runSpeedBrowser(
       },
     },
     mainThread: first.mainThread,
+    workerDecoding: results.map((result) => result.workerDecoding),
     entries: configs.map((config, i) => ({
       config,
       loads: results.map((r) => ({ ...r.points[i]!, ratios: ratiosOf(r.points[i]!) })),

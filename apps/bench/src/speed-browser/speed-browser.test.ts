@@ -43,6 +43,12 @@ describe.skipIf(!existsSync(chromium))('pnpm bench speed-browser --quick', () =>
     expect(r.mainThread.decoding).toMatchObject({ sources: 13, sameTokens: true });
     expect(r.mainThread.decoding.maxScoreDifference).toBe(0);
     expect(r.mainThread.decoding.kernels).toContain('GatedGreedyAttentionDecode');
+    // The same in the gated worker, where the demo decodes.
+    expect(r.workerDecoding).toHaveLength(1);
+    expect(r.workerDecoding[0]).toMatchObject({ sources: 13, sameTokens: true });
+    expect(r.workerDecoding[0]!.kernelThreads).toBe(Math.min(2, cores));
+    expect(r.workerDecoding[0]!.maxScoreDifference).toBe(0);
+    expect(r.workerDecoding[0]!.kernels).toContain('GatedGreedyAttentionDecode');
     expect(r.entries.map((e) => [e.config.kind, e.config.batch])).toEqual([
       ['lstm', 32],
       ['lstm', 1],

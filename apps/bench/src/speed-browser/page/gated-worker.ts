@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { gatedSubject, makeGatedLayer, tfLayersSubject, timeMs } from '../../speed/subjects';
 import type { BrowserConfig, GatedInfo, PageSoak, PointTimes, Timing } from '../protocol';
+import { checkDecoding } from './check-decoding';
 import { answerMessages } from './worker-messages';
 
 /** tfjs's own threads, as in the demo: up to 4 when isolated. */
@@ -103,4 +104,5 @@ answerMessages({
   infer: ({ config, timing }: { config: BrowserConfig; timing: Timing }) => infer(config, timing),
   time: ({ config, timing }: { config: BrowserConfig; timing: Timing }) => time(config, timing),
   soak: ({ steps }: { steps: number }) => soak(steps),
+  decoding: () => checkDecoding(),
 });

@@ -5,11 +5,11 @@
  * thread count, inference in `timing.rounds` turns; then the memory soak.
  */
 import { LSTM } from '@gated/cells';
-import { greedyDecode, type Hypothesis, Seq2Seq } from '@gated/seq2seq';
 import { installWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { GatedInfo, MainThreadCheck, PageRequest, PageResult, PointTimes } from '../protocol';
+import { checkDecoding } from './check-decoding';
 import { workerClient } from './worker-messages';
 
 /**
@@ -32,50 +32,6 @@ async function checkMainThread(): Promise<MainThreadCheck> {
   tf.dispose([x, threaded.output, threaded.hN, threaded.cN, single.output, single.hN, single.cN]);
   lstm.dispose();
   return { kernelThreads: status.threads, engine, maxDifference, decoding: await checkDecoding() };
-}
-
-/**
- * Greedy decoding in one call (wasm/decode.c), 13 sources: on two kernel threads its rows are
- * dealt out between the pool's threads; the tokens must be one thread's and the scores too.
- */
-async function checkDecoding(): Promise<MainThreadCheck['decoding']> {
-  const model = new Seq2Seq({
-    sourceVocabSize: 13,
-    targetVocabSize: 17,
-    padId: 0,
-    bosId: 1,
-    eosId: 2,
-    embeddingSize: 9,
-    hiddenSize: 22,
-    cell: 'lstm',
-    attention: 'bahdanau',
-    seed: 5,
-  });
-  const sources = Array.from({ length: 13 }, (_, i) =>
-    Array.from({ length: 2 + (i % 6) }, (_, j) => 3 + ((i * 7 + j * 3) % 10)),
-  );
-  const decode = async (threads: number) => {
-    await installWasmKernels({ threads });
-    let hypotheses: Hypothesis[] = [];
-    const profile = await tf.profile(() => {
-      hypotheses = greedyDecode(model, sources, { maxLength: 12 });
-      return [] as unknown as tf.TensorContainer;
-    });
-    return { hypotheses, kernels: profile.kernelNames };
-  };
-  const two = await decode(2);
-  const one = await decode(1);
-  model.dispose();
-  return {
-    sources: sources.length,
-    sameTokens: two.hypotheses.every(
-      (h, i) => h.tokens.join(' ') === one.hypotheses[i]!.tokens.join(' '),
-    ),
-    maxScoreDifference: Math.max(
-      ...two.hypotheses.map((h, i) => Math.abs(h.score - one.hypotheses[i]!.score)),
-    ),
-    kernels: [...new Set(two.kernels)],
-  };
 }
 
 async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
@@ -106,6 +62,8 @@ async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
   }
   for (const w of ortWorkers) w.client.terminate();
   const soak = await gatedWorker.ask<PageResult['soak']>('soak', { steps: request.soakSteps });
+  // Last: it changes the worker's kernel threads. Where the demo decodes, in a Web Worker.
+  const workerDecoding = await gatedWorker.ask<PageResult['workerDecoding']>('decoding');
   gatedWorker.terminate();
   return {
     userAgent: navigator.userAgent,
@@ -113,6 +71,7 @@ async function runSpeedBrowser(request: PageRequest): Promise<PageResult> {
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     gated,
     mainThread,
+    workerDecoding,
     ort,
     points,
     soak,
