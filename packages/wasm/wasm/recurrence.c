@@ -15,7 +15,8 @@
  * row math and whole-sequence kernels (lstm.c, gru.c, rnn.c), the product and column sums as
  * kernels of their own (matmul.c), additive attention's forward for one decoder step
  * (attention.c), greedy decoding by an attention LSTM decoder in one call (decode.c), row gathers
- * (gather.c), and, in the shared-memory build, the thread pool's protocol and parts (pool.c).
+ * (gather.c), and, in the shared-memory build, the thread pool's protocol (pool.c) and parts
+ * (pool-lstm.c, pool-gru.c, pool-rnn.c, pool-gradients.c, pool-decode.c).
  *
  * Build: packages/wasm/scripts/build-wasm.sh (clang with the wasm32 target).
  */
