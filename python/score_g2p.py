@@ -92,14 +92,26 @@ def score_both(predictions, references):
             "withoutStress": score([strip_stress(p) for p in predictions], bare_refs)}
 
 
+def check_same_vocabularies(members):
+    """Refuses members [(model, extra)] whose vocabularies or tokenizers differ, naming how."""
+    extra = members[0][1]
+    for i, (_, other) in enumerate(members[1:], 2):
+        for key in ("sourceTokenizer", "targetTokenizer"):
+            if other[key] != extra[key]:
+                raise SystemExit(f"score_g2p: model {i}'s {key} is {other[key]!r}, the first model's {extra[key]!r}; "
+                                 "an ensemble needs the same")
+        for key in ("sourceVocab", "targetVocab"):
+            mine, theirs = Vocab.from_json(extra[key]).tokens, Vocab.from_json(other[key]).tokens
+            if mine != theirs:
+                at = next((j for j, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+                raise SystemExit(f"score_g2p: model {i}'s {key} differs from the first model's: {len(theirs)} tokens "
+                                 f"against {len(mine)}, first difference at id {at}; an ensemble needs the same")
+
+
 def ensemble_predict(members, words):
     """Phoneme lists for `words` from the greedy ensemble of `members` [(model, extra)], whose
-    vocabularies must be the same."""
+    vocabularies are the same (check_same_vocabularies)."""
     extra = members[0][1]
-    for i, (_, other) in enumerate(members[1:], 1):
-        for key in ("sourceVocab", "targetVocab", "sourceTokenizer", "targetTokenizer"):
-            if other[key] != extra[key]:
-                raise SystemExit(f"score_g2p: model {i + 1} has another {key} than the first; an ensemble needs the same")
     source_vocab, target_vocab = Vocab.from_json(extra["sourceVocab"]), Vocab.from_json(extra["targetVocab"])
     tokenize = TOKENIZERS[extra["sourceTokenizer"]][0]
     hyps = ensemble_greedy_decode([m for m, _ in members], [source_vocab.encode(tokenize(w)) for w in words])
@@ -130,6 +142,8 @@ def main(argv):
         except ValueError as error:
             raise SystemExit(f"{folder}: {error}") from None
         members.append((model, extra))
+    if len(members) > 1:
+        check_same_vocabularies(members)
     words = read_split(args.data, args.split)[:args.limit]
     if not words:
         raise SystemExit(f"{args.data}: no {args.split} lines")

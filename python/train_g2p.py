@@ -143,6 +143,9 @@ def restore_rng(record, device, rank, world, log):
     if not isinstance(states, list) or len(states) != world:
         log("note: the checkpoint holds no random state for this many processes; dropout's masks "
             "will differ from an uninterrupted run's (the batches do not)")
+        # Still repeatable: resuming this checkpoint again draws the same masks.
+        seed = record["options"].get("seed", 1) if isinstance(record.get("options"), dict) else 1
+        torch.manual_seed(seed * 1_000_003 + record["step"] * world + rank)
         return
     state = torch.frombuffer(bytearray(base64.b64decode(states[rank])), dtype=torch.uint8)
     if device.type == "cuda":
@@ -160,6 +163,8 @@ def main(argv):
         dist.init_process_group("nccl" if cuda else "gloo")
     rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu")
+    if cuda:
+        torch.cuda.set_device(device)  # NCCL's collectives (the random states' gather) use it
     log = print if rank == 0 else (lambda *a, **k: None)
 
     data = read_tsv(args.data)

@@ -5,11 +5,11 @@ tool for measuring whether an ensemble pays before training a student to match i
 """
 import torch
 
-from .decoding import default_max_length
+from .decoding import _check_max_length, default_max_length
 from .seq2seq import make_source_batch
 
 # What must agree for the members' outputs to mean the same tokens.
-SHARED = ("targetVocabSize", "bosId", "eosId", "padId")
+SHARED = ("sourceVocabSize", "targetVocabSize", "bosId", "eosId", "padId")
 
 
 @torch.no_grad()
@@ -26,6 +26,7 @@ def ensemble_greedy_decode(models, sources, max_length=None):
             raise ValueError(f"ensemble_greedy_decode: model {i} differs from model 0 in "
                              + ", ".join(f"{k} ({model.config[k]} vs {first[k]})" for k in differing))
     max_length = default_max_length(sources) if max_length is None else max_length
+    _check_max_length("ensemble_greedy_decode", max_length)
     modes = [m.training for m in models]
     for m in models:
         m.eval()

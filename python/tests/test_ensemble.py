@@ -52,6 +52,10 @@ class EnsembleTest(unittest.TestCase):
         singles = [[h["tokens"] for h in greedy_decode(m, SOURCES, max_length=4)] for m in members]
         self.assertNotEqual(singles[0], singles[1])  # the members disagree, so the mean decides
 
-    def test_another_vocabulary_is_refused(self):
+    def test_another_vocabulary_or_a_bad_length_is_refused(self):
         with self.assertRaisesRegex(ValueError, r"model 1 differs from model 0 in targetVocabSize \(8 vs 7\)"):
             ensemble_greedy_decode([model(3), model(5, targetVocabSize=8)], SOURCES)
+        with self.assertRaisesRegex(ValueError, r"sourceVocabSize \(10 vs 9\)"):
+            ensemble_greedy_decode([model(3), model(5, sourceVocabSize=10)], SOURCES)
+        with self.assertRaisesRegex(ValueError, r"maxLength must be a positive integer, got -1"):
+            ensemble_greedy_decode([model(3)], SOURCES, max_length=-1)

@@ -31,6 +31,19 @@ class ScoreG2PTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"one prediction per word \(3\), got 2"):
             score.score(predictions[:2], references)
 
+    def test_an_ensemble_of_other_vocabularies_is_refused_naming_how(self):
+        score = import_score()
+        special = ["<pad>", "<bos>", "<eos>", "<unk>"]
+        vocab = lambda tokens: {"format": "gated-vocab", "version": 1, "tokens": special + tokens}  # noqa: E731
+        extra = {"sourceVocab": vocab(["a", "b"]), "targetVocab": vocab(["AE1"]),
+                 "sourceTokenizer": "characters", "targetTokenizer": "symbols"}
+        other = {**extra, "targetVocab": vocab(["AH0", "B"])}
+        with self.assertRaises(SystemExit) as caught:
+            score.check_same_vocabularies([(None, extra), (None, other)])
+        self.assertEqual(str(caught.exception.code), "score_g2p: model 2's targetVocab differs from the first "
+                         "model's: 6 tokens against 5, first difference at id 4; an ensemble needs the same")
+        score.check_same_vocabularies([(None, extra), (None, dict(extra))])  # the same: accepted
+
     def test_a_split_keeps_every_pronunciation_of_a_word_once(self):
         score = import_score()
         with tempfile.TemporaryDirectory() as scratch:

@@ -42,9 +42,10 @@ export async function checkDecoding(): Promise<DecodingCheck> {
   return {
     sources: sources.length,
     kernelThreads: two.threads,
-    sameTokens: two.hypotheses.every(
-      (h, i) => h.tokens.join(' ') === one.hypotheses[i]!.tokens.join(' '),
-    ),
+    sameTokens:
+      two.hypotheses.length === sources.length &&
+      one.hypotheses.length === sources.length &&
+      two.hypotheses.every((h, i) => h.tokens.join(' ') === one.hypotheses[i]!.tokens.join(' ')),
     maxScoreDifference: Math.max(
       ...two.hypotheses.map((h, i) => Math.abs(h.score - one.hypotheses[i]!.score)),
     ),
