@@ -1,10 +1,9 @@
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, readFixture } from '../test/fixtures';
+import { expectNoLeaks } from '../test/fixtures';
 import { GRU } from './gru';
 import { LSTM } from './lstm';
-import { RNN } from './rnn';
 
 const randn = (shape: [number, number, number], seed = 42) =>
   tf.randomNormal(shape, 0, 1, 'float32', seed) as Tensor3D;

@@ -4,7 +4,7 @@ import { assertShape } from './assert-shape';
 import { chooseEngine, type EngineChoice } from './engine-registry';
 import { Module } from './module';
 import { type PackedSequence, packSequence, readLengths, reverseTime } from './packed-sequence';
-import type { DirectionWeights, RecurrenceKind, RecurrenceRun } from './recurrence-engine';
+import type { DirectionWeights, RecurrenceRun } from './recurrence-engine';
 import { GATE_COUNT, type RecurrentKind } from './recurrence-kinds';
 import {
   checkLayerOptions,

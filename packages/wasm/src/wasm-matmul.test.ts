@@ -1,8 +1,8 @@
-import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { forwardAndGradients, maxDiff, onWasm, run } from '../test/kernel-runs';
+import { maxDiff, onWasm, run } from '../test/kernel-runs';
 import { sliceFlat } from './flat-slice';
 import { uninstallWasmKernels } from './install';
 import { gatedProducts } from './wasm-matmul';

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { GRU, LSTM, RNN } from '@gated/cells';
-import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectNoLeaks } from '../test/fixtures';
-import { forwardAndGradients, type Layer, maxDiff, onWasm, run } from '../test/kernel-runs';
+import { forwardAndGradients, type Layer, onWasm, run } from '../test/kernel-runs';
 import { uninstallWasmKernels } from './install';
 import { RECURRENCE_SOURCE_SHA256 } from './recurrence-wasm.generated';
 

@@ -58,7 +58,7 @@ export async function initBackend(preference: BackendPreference): Promise<Backen
           name,
           threads: name === 'wasm' ? threads : 1,
           crossOriginIsolated: isolated,
-          sequenceKernels: kernels !== undefined && kernels.engines.includes('wasm'),
+          sequenceKernels: kernels?.engines.includes('wasm') === true,
           kernelThreads: kernels?.threads ?? 0,
           reason,
         };
