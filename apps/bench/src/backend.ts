@@ -2,9 +2,6 @@ import { installWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { enableRelaxedSimd } from './relaxed-simd';
 
-/** Whether useBackend set V8's relaxed-SIMD flag (Node 20), for the results' machine line. */
-export let relaxedSimdFlagSet = false;
-
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow';
 
 /**
@@ -26,7 +23,7 @@ export async function useBackend(name: BackendName, kernels = true): Promise<voi
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' did not initialise`);
   await tf.ready();
   if (name === 'wasm' && kernels) {
-    relaxedSimdFlagSet = enableRelaxedSimd();
+    enableRelaxedSimd();
     await installWasmKernels();
   }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { wasmKernelsStatus } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
-import { relaxedSimdFlagSet } from './backend';
+import { relaxedSimdFlagSet } from './relaxed-simd';
 
 /** What the numbers were measured on: written into every results file. */
 export interface MachineDescription {
@@ -41,7 +41,7 @@ export function describeMachine(): MachineDescription {
       ? {
           kernels: {
             fusedMultiplyAdd: kernels.fusedMultiplyAdd,
-            relaxedSimdFlag: relaxedSimdFlagSet,
+            relaxedSimdFlag: relaxedSimdFlagSet(),
             threads: kernels.threads,
           },
         }

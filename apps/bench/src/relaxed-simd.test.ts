@@ -2,7 +2,7 @@ import { installWasmKernels, uninstallWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, expect, it } from 'vitest';
-import { enableRelaxedSimd, v8Before } from './relaxed-simd';
+import { enableRelaxedSimd, relaxedSimdFlagSet, v8Before } from './relaxed-simd';
 
 afterAll(() => uninstallWasmKernels());
 
@@ -15,10 +15,13 @@ it('compares V8 versions by major, then minor', () => {
 
 it('leaves an engine that has relaxed SIMD alone', () => {
   expect(enableRelaxedSimd('12.4.254.21-node.33')).toBe(false);
+  expect(relaxedSimdFlagSet()).toBe(false);
 });
 
 it('makes the kernels take their relaxed-SIMD build on this engine', async () => {
-  expect(enableRelaxedSimd()).toBe(v8Before([11, 4], process.versions.v8));
+  const needed = v8Before([11, 4], process.versions.v8);
+  expect(enableRelaxedSimd()).toBe(needed);
+  expect(relaxedSimdFlagSet()).toBe(needed);
   await tf.setBackend('wasm');
   const status = await installWasmKernels({ threads: 1 });
   expect(status.fusedMultiplyAdd).toBe(true);

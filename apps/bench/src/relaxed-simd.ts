@@ -6,6 +6,13 @@ const SHIPPED_IN_V8: [number, number] = [11, 4];
 /** The V8 option that turns relaxed SIMD on in older engines (Node 20's V8 11.3). */
 export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
 
+let flagSet = false;
+
+/** Whether enableRelaxedSimd set the flag in this process (for the results' machine line). */
+export function relaxedSimdFlagSet(): boolean {
+  return flagSet;
+}
+
 /** Whether a V8 version string (`11.3.244.8-node.38`) is older than [major, minor]. */
 export function v8Before([major, minor]: [number, number], version: string): boolean {
   const [m, n] = version.split('.').map(Number) as [number, number];
@@ -24,5 +31,6 @@ export function v8Before([major, minor]: [number, number], version: string): boo
 export function enableRelaxedSimd(v8Version = process.versions.v8): boolean {
   if (!v8Before(SHIPPED_IN_V8, v8Version)) return false;
   setFlagsFromString(RELAXED_SIMD_FLAG);
+  flagSet = true;
   return true;
 }

@@ -3,10 +3,10 @@ import { copyTask, Vocab } from '@gated/datasets';
 import { gradientNormsByDistance, VOCAB_SPECIAL_IDS } from '@gated/models';
 import { loadTextModel } from '@gated/models/node';
 import { type AttentionKind, greedyDecode, Seq2Seq, Trainer } from '@gated/seq2seq';
-import { describeMachine } from '../machine';
 import type { Progress } from '../progress';
 import { datesAlignment, type MonotonicAlignment, monotonicAlignment } from './alignment';
-import { CLAIM_NAMES, type ClaimName, type ClaimsResults } from './claims-results';
+import { provenance } from './claims-provenance';
+import type { ClaimName, ClaimsResults } from './claims-results';
 import { gruVsLstmOnReversal } from './gru-vs-lstm';
 import {
   type HorizonRun,
@@ -333,26 +333,6 @@ export interface ClaimsOptions {
   only?: readonly ClaimName[];
   earlier?: ClaimsResults;
   models: ModelPlaces;
-}
-
-/**
- * The machine line of a run: a whole run is its own; a run with `only` keeps the earlier run's
- * machine and date for the claims it reuses and adds this machine and date for those it measured.
- */
-function provenance(
-  only: readonly ClaimName[] | undefined,
-  earlier: ClaimsResults | undefined,
-): Pick<ClaimsResults, 'machine' | 'reruns'> {
-  if (!only || !earlier) return { machine: describeMachine() };
-  // The memory horizon and the GRU-LSTM race are measured together: asking for one reruns both.
-  const together: ClaimName[] = ['memory', 'gru-vs-lstm'];
-  const measured = only.some((name) => together.includes(name)) ? [...only, ...together] : only;
-  const claims = CLAIM_NAMES.filter((name) => measured.includes(name));
-  if (claims.length === CLAIM_NAMES.length) return { machine: describeMachine() }; // nothing reused
-  return {
-    machine: earlier.machine,
-    reruns: [...(earlier.reruns ?? []), { claims, machine: describeMachine() }],
-  };
 }
 
 export async function runClaims(options: ClaimsOptions): Promise<ClaimsResults> {
