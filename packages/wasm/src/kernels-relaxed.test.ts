@@ -1,13 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 
 /*
- * The product, attention and threaded-recurrence suites on the relaxed-SIMD build (see
+ * The product, attention, threaded-recurrence and vector-math suites on the relaxed-SIMD build (see
  * conformance-relaxed.test.ts): the flag is set before their kernels first compile the module.
  */
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 await import('./wasm-attention.test');
 await import('./wasm-matmul.test');
 await import('./threaded-recurrence.test');
+await import('./vector-math.test');
 
 const { expect, it } = await import('vitest');
 const { fusedMultiplyAdd } = await import('./wasm-module');
