@@ -58,25 +58,35 @@ def greedy_decode(model, sources, max_length=None):
             log_probs = torch.log_softmax(logits, -1)
             rows = log_probs.tolist()
             best = log_probs.argmax(-1).tolist()  # the first index on ties, as argMaxAt
-            chosen = [config["padId"]] * count
-            for b in range(count):
-                if finished[b]:
-                    continue
-                token = config["eosId"] if t == max_length else best[b]
-                result = results[b]
-                result["score"] += rows[b][token]
-                if with_attention:
-                    result["attention"].append(_attention_row(config, weights, b, len(sources[b])))
-                if token == config["eosId"]:
-                    finished[b] = True
-                else:
-                    result["tokens"].append(token)
-                chosen[b] = token
+            attend = (lambda b: results[b]["attention"].append(
+                _attention_row(config, weights, b, len(sources[b])))) if with_attention else None
+            chosen = take_greedy_step(config, results, finished, rows, best, t == max_length, attend)
             previous = torch.tensor(chosen, dtype=torch.long, device=device)
             t += 1
         return results
     finally:
         model.train(was_training)
+
+
+def take_greedy_step(config, results, finished, rows, best, last, attend=None):
+    """One step of greedy decoding for every row not finished: its token is best[b] (EOS when
+    `last`), its log-probability rows[b][token] is added to the score, EOS finishes the row and
+    any other token extends it; `attend(b)`, when given, records the row's attention first.
+    Returns the tokens that feed the next step (PAD for finished rows)."""
+    chosen = [config["padId"]] * len(results)
+    for b, result in enumerate(results):
+        if finished[b]:
+            continue
+        token = config["eosId"] if last else best[b]
+        result["score"] += rows[b][token]
+        if attend:
+            attend(b)
+        if token == config["eosId"]:
+            finished[b] = True
+        else:
+            result["tokens"].append(token)
+        chosen[b] = token
+    return chosen
 
 
 def _rank(live, rows, first_row, only_token):

@@ -5,7 +5,7 @@ tool for measuring whether an ensemble pays before training a student to match i
 """
 import torch
 
-from .decoding import _check_max_length, default_max_length
+from .decoding import _check_max_length, default_max_length, take_greedy_step
 from .seq2seq import make_source_batch
 
 # What must agree for the members' outputs to mean the same tokens.
@@ -51,19 +51,8 @@ def ensemble_greedy_decode(models, sources, max_length=None):
                 log_probs = torch.log_softmax(logits, -1).cpu()
                 total = log_probs if total is None else total + log_probs
             mean = total / len(members)
-            best = mean.argmax(-1).tolist()
-            rows = mean.tolist()
-            chosen = [first["padId"]] * count
-            for b in range(count):
-                if finished[b]:
-                    continue
-                token = first["eosId"] if t == max_length else best[b]
-                results[b]["score"] += rows[b][token]
-                if token == first["eosId"]:
-                    finished[b] = True
-                else:
-                    results[b]["tokens"].append(token)
-                chosen[b] = token
+            chosen = take_greedy_step(first, results, finished, mean.tolist(),
+                                      mean.argmax(-1).tolist(), t == max_length)
             t += 1
         return results
     finally:
