@@ -26,8 +26,8 @@ static inline vec madd(vec a, vec b, vec c) {
 /* ---------------------------------------------------------------------------------------------
  * Elementwise functions, four lanes at a time.
  * exp: x = n ln2 + r with |r| <= ln2 / 2, e^r = 1 + r + r²·q(r) with q of degree 5, 2^n built in
- * the exponent bits. Relative error at most 1.2e-7 over the clamped range [-87, 88] (measured
- * against double precision on 2^20 points of [-20, 20]).
+ * the exponent bits; the argument is clamped to [-87, 88]. Relative error at most 1.2e-7 against
+ * double precision on 2^20 points of [-20, 20] (measured).
  * n is rounded by adding 1.5 * 2^23, which leaves n + 2^22 + 2^23 in the float's low mantissa
  * bits: adding 127 to those bits and shifting by 23 gives the bits of 2^n directly (the high bits
  * shift out), cheaper than wasm's rounding and saturating conversion instructions.
