@@ -31,51 +31,54 @@ function worstRelative(got: Float32Array, want: (x: number) => number, xs: numbe
   return worst;
 }
 
-const weights = (dict: Record<string, number[][] | number[]>) =>
-  Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, tf.tensor(v)]));
+type OneUnitLayer = RNN | LSTM;
+
+/**
+ * The worst relative error of `want` over the grid, where the kernel's value for point i is
+ * row i of `pick(layer.forward(x))` for a one-unit layer given `state` (PyTorch names): one
+ * step, the points as the batch. Checks that our kernel ran and that nothing leaked.
+ */
+async function worstOnKernel(
+  layer: OneUnitLayer,
+  state: Record<string, number[][] | number[]>,
+  pick: (result: { hN: Tensor; cN?: Tensor }) => Tensor,
+  want: (x: number) => number,
+): Promise<number> {
+  const xs = grid();
+  const dict = Object.fromEntries(Object.entries(state).map(([k, v]) => [k, tf.tensor(v)]));
+  layer.loadStateDict(dict);
+  const x = tf.tensor3d(xs, [1, POINTS, 1]) as Tensor3D;
+  let worst = Number.NaN;
+  await expectNoLeaks(async () => {
+    const { value, names } = await run(true, () =>
+      tf.tidy(
+        () => pick(layer.forward(x) as { hN: Tensor; cN?: Tensor }).dataSync() as Float32Array,
+      ),
+    );
+    expect(names).toContain('GatedRecurrenceForward');
+    worst = worstRelative(value, want, xs);
+  });
+  tf.dispose([x, ...Object.values(dict)]);
+  layer.dispose();
+  return worst;
+}
 
 describe.runIf(onWasm)("the kernels' vector math", () => {
   it(`tanh within ${RELATIVE} of double precision over [-12, 12]`, async () => {
-    const xs = grid();
+    const state = { weight_ih_l0: [[1]], weight_hh_l0: [[0]], bias_ih_l0: [0], bias_hh_l0: [0] };
     const rnn = new RNN({ inputSize: 1, hiddenSize: 1 });
-    const dict = weights({
-      weight_ih_l0: [[1]],
-      weight_hh_l0: [[0]],
-      bias_ih_l0: [0],
-      bias_hh_l0: [0],
-    });
-    rnn.loadStateDict(dict);
-    const x = tf.tensor3d(xs, [1, POINTS, 1]) as Tensor3D;
-    await expectNoLeaks(async () => {
-      const { value, names } = await run(true, () =>
-        tf.tidy(() => (rnn.forward(x).hN as Tensor).dataSync() as Float32Array),
-      );
-      expect(names).toContain('GatedRecurrenceForward');
-      expect(worstRelative(value, Math.tanh, xs)).toBeLessThan(RELATIVE);
-    });
-    tf.dispose([x, ...Object.values(dict)]);
-    rnn.dispose();
+    expect(await worstOnKernel(rnn, state, (r) => r.hN, Math.tanh)).toBeLessThan(RELATIVE);
   });
 
   it(`sigmoid within ${RELATIVE} of double precision over [-12, 12]`, async () => {
-    const xs = grid();
-    const lstm = new LSTM({ inputSize: 1, hiddenSize: 1 });
-    const dict = weights({
+    const state = {
       weight_ih_l0: [[1], [0], [0], [0]], // i, f, g, o
       weight_hh_l0: [[0], [0], [0], [0]],
       bias_ih_l0: [0, 0, 20, 20],
       bias_hh_l0: [0, 0, 0, 0],
-    });
-    lstm.loadStateDict(dict);
-    const x = tf.tensor3d(xs, [1, POINTS, 1]) as Tensor3D;
-    await expectNoLeaks(async () => {
-      const { value, names } = await run(true, () =>
-        tf.tidy(() => (lstm.forward(x).cN as Tensor).dataSync() as Float32Array),
-      );
-      expect(names).toContain('GatedRecurrenceForward');
-      expect(worstRelative(value, (v) => 1 / (1 + Math.exp(-v)), xs)).toBeLessThan(RELATIVE);
-    });
-    tf.dispose([x, ...Object.values(dict)]);
-    lstm.dispose();
+    };
+    const lstm = new LSTM({ inputSize: 1, hiddenSize: 1 });
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    expect(await worstOnKernel(lstm, state, (r) => r.cN!, sigmoid)).toBeLessThan(RELATIVE);
   });
 });
