@@ -1,6 +1,7 @@
 """`train_g2p.py` under torchrun with 2 processes (gloo): it trains, writes gated checkpoints,
 and a run stopped and resumed ends with exactly the weights of an uninterrupted one."""
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -17,12 +18,29 @@ WORDS = [("abbey", "AE B IY"), ("cab", "K AE B"), ("bead", "B IY D"), ("dab", "D
          ("bed", "B EH D"), ("deb", "D EH B"), ("cede", "S IY D"), ("abed", "AH B EH D"), ("bee", "B IY")]
 
 
+def free_port():
+    """A TCP port on the loopback interface that nothing listens on (asked of the kernel)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def torchrun(*args):
+    # Not --standalone: in torch 1.13 it always rendezvous on localhost:29400, and a run that finds
+    # that port taken joins whoever holds it and waits there (a CI run hung until its timeout). A
+    # static rendezvous on a free loopback port, with gloo on the loopback interface, needs nothing
+    # of the machine's network or hostname.
     # --redirects/--tee 1: Debian's torch 1.13 on Python 3.11 cannot parse their default, 0.
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+    command = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", "2",
+               "--master_addr", "127.0.0.1", "--master_port", str(free_port()),
                "--redirects", "1", "--tee", "1", os.path.join(PYTHON, "train_g2p.py"), *args]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=True).stdout
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
+    try:
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=True).stdout
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"torchrun did not finish in 120 s; it printed:\n{e.stdout}\n{e.stderr}") from None
+    except subprocess.CalledProcessError as e:
+        raise AssertionError(f"torchrun failed with status {e.returncode}:\n{e.stdout}\n{e.stderr}") from None
 
 
 class TrainG2PTest(unittest.TestCase):
