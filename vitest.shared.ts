@@ -27,6 +27,9 @@ export const sharedTestConfig = defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Hooks that load a model (g2p's beforeAll loads CMUdict and two models) get a test's
+    // budget, not vitest's 10 s: a CI run on a busy machine took longer than that.
+    hookTimeout: 60_000,
     // tfjs keeps one global engine per process; files run isolated from each other.
     pool: 'forks',
   },
