@@ -102,11 +102,19 @@ describe.runIf(onWasm && availableParallelism() >= 2)(
           }),
       },
     ];
+    // Batch 5 splits the forward by units (a barrier per step), batch 9 by rows (4 + 5: a part
+    // whose rows are not a multiple of 4); the backward is split by units in both.
+    const cases = [
+      { batch: 5, lengths: undefined },
+      { batch: 5, lengths: [7, 3, 1, 7, 5] },
+      { batch: 9, lengths: undefined },
+      { batch: 9, lengths: [7, 3, 1, 7, 5, 2, 7, 4, 6] },
+    ];
     for (const { name, kernel, make } of layers) {
-      for (const lengths of [undefined, [7, 3, 1, 7, 5]]) {
-        it(`${name}, batch 5${lengths ? ', with lengths' : ''}: forward, dx and every parameter gradient as one thread, within 2e-6`, async () => {
+      for (const { batch, lengths } of cases) {
+        it(`${name}, batch ${batch}${lengths ? ', with lengths' : ''}: forward, dx and every parameter gradient as one thread, within 2e-6`, async () => {
           const layer = make();
-          const shape: [number, number, number] = layer.batchFirst ? [5, 7, 4] : [7, 5, 3];
+          const shape: [number, number, number] = layer.batchFirst ? [batch, 7, 4] : [7, batch, 3];
           const x = tf.randomNormal(shape, 0, 1, 'float32', 14) as Tensor3D;
           await expectNoLeaks(async () => {
             const threaded = await onThreads(true, () => forwardAndGradients(layer, x, lengths));
@@ -117,6 +125,8 @@ describe.runIf(onWasm && availableParallelism() >= 2)(
             expect(single.jobs).toBe(0);
             expect(threaded.jobs).toBeGreaterThan(0);
             expectClose(threaded.value, single.value, 2e-6);
+            const forwards = layer instanceof LSTM ? 3 : 2; // output, h_n (and c_n)
+            expectClose(threaded.value.slice(0, forwards), single.value.slice(0, forwards), 0);
           });
           x.dispose();
           layer.dispose();

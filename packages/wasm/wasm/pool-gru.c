@@ -1,4 +1,4 @@
-/* The GRU's parts of a pool job (pool.c: the protocol, the unit split and the buffers). */
+/* The GRU's parts of a pool job (pool.c: the protocol, the splits and the buffers). */
 
 /*
  * The GRU forward (OP_INFER, OP_TRAIN). x [T·B, I]; xg [T·B, 3H] receives x W_ihᵀ + b_ih; each
@@ -15,31 +15,31 @@ static void gru_forward_part(int *job, int p) {
   const f32 *mask = (const f32 *)job[J_MASK];
   f32 *xg = (f32 *)job[J_XG], *gates = (f32 *)job[J_GATES], *hist = (f32 *)job[J_HIST];
   f32 *out = (f32 *)job[J_OUT];
-  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
-  int Up = round_panel(U);
+  share s = part_share(p, parts, B, H);
+  int j0 = s.j0, U = s.U, b0 = s.b0, Up = round_panel(U);
   f32 *pw = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* 3 × [H, Up]: W_hh rows, ᵀ */
   f32 *pi = pw + 3 * Up * H;                                   /* 3 × [I, Up]: W_ih rows, ᵀ */
-  f32 *hg = pi + 3 * Up * I;                                   /* [B, 3U]: h_r, h_z, h_n */
+  f32 *hg = pi + 3 * Up * I;                                   /* [rows, 3U]: h_r, h_z, h_n */
   for (int q = 0; q < 3; q++) {
     int row = q * H + j0;
     pack_strided(H, U, whh + row * H, H, 1, pw + q * Up * H);
     pack_strided(I, U, wih + row * I, I, 1, pi + q * Up * I);
-    product(T * B, U, I, x, I, pi + q * Up * I, xg + row, G, bias ? bias + row : 0, 0);
+    project_rows(T, B, b0, s.rows, U, I, x, pi + q * Up * I, xg + row, G, bias ? bias + row : 0);
   }
-  for (int b = 0; b < B; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
-  if (barrier(job, p, parts)) return;
+  for (int b = b0; b < b0 + s.rows; b++) copy(hist + b * H + j0, h0 + b * H + j0, U);
+  if (step_barrier(job, p, parts, B)) return;
   for (int t = 0; t < T; t++) {
     f32 *h_in = hist + t * B * H, *h_out = h_in + B * H;
     for (int q = 0; q < 3; q++)
-      product(B, U, H, h_in, H, pw + q * Up * H, hg + q * U, 3 * U,
+      product(s.rows, U, H, h_in + b0 * H, H, pw + q * Up * H, hg + q * U, 3 * U,
               bhh ? bhh + q * H + j0 : 0, 0);
-    for (int b = 0; b < B; b++) {
+    for (int b = b0; b < b0 + s.rows; b++) {
       int at = t * B + b, k = b * H + j0;
-      gru_row(U, xg + at * G + j0, H, hg + b * 3 * U, U, h_in + k, h_out + k,
+      gru_row(U, xg + at * G + j0, H, hg + (b - b0) * 3 * U, U, h_in + k, h_out + k,
               mask ? out + at * H + j0 : h_out + k, training ? gates + at * 4 * H + j0 : 0, H,
               mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, p, parts)) return;
+    if (step_barrier(job, p, parts, B)) return;
   }
 }
 
@@ -53,18 +53,19 @@ static void gru_backward_part(int *job, int p) {
   const f32 *whh = (const f32 *)job[J_WHH], *mask = (const f32 *)job[J_MASK];
   const f32 *dout = (const f32 *)job[J_DOUT], *hist = (const f32 *)job[J_HIST];
   f32 *gates = (f32 *)job[J_GATES], *d_x = (f32 *)job[J_XG], *dh = (f32 *)job[J_DH];
-  int j0 = share_start(p, parts, H), U = share_start(p + 1, parts, H) - j0;
+  share s = part_share(p, parts, B, H);
+  int j0 = s.j0, U = s.U, b0 = s.b0;
   f32 *pc = (f32 *)job[J_SCRATCH] + p * job[J_SCRATCH_FLOATS]; /* [3H, Up]: W_hh columns */
-  f32 *carry = pc + G * round_panel(U);                        /* [B, U] */
+  f32 *carry = pc + G * round_panel(U);                        /* [rows, U] */
   pack_strided(G, U, whh + j0, H, 0, pc);
   for (int t = T - 1; t >= 0; t--) {
-    for (int b = 0; b < B; b++) {
+    for (int b = b0; b < b0 + s.rows; b++) {
       int at = t * B + b, k = b * H + j0;
       f32 *row = gates + at * W + j0;
       gru_row_backward(U, row, H, hist + t * B * H + k, dout + at * H + j0, dh + k,
-                       d_x + at * G + j0, H, row, H, carry + b * U, mask ? mask[at] : 1.0f);
+                       d_x + at * G + j0, H, row, H, carry + (b - b0) * U, mask ? mask[at] : 1.0f);
     }
-    if (barrier(job, p, parts)) return;
-    product(B, U, G, gates + t * B * W, W, pc, dh + j0, H, carry, U);
+    if (step_barrier(job, p, parts, B)) return;
+    product(s.rows, U, G, gates + (t * B + b0) * W, W, pc, dh + b0 * H + j0, H, carry, U);
   }
 }

@@ -1,7 +1,9 @@
 /* ---------------------------------------------------------------------------------------------
  * A whole LSTM, GRU or Elman RNN direction on several threads (the shared-memory build only):
  * inference, the training forward, backpropagation through time and the weight gradients. Every
- * thread calls pool_part with the same job and its own part number; part p owns units
+ * thread calls pool_part with the same job and its own part number. A recurrence with four batch
+ * rows or more per part is split by rows (split_by_rows): each part runs its rows alone, forward
+ * and back. Otherwise part p owns units
  * [share_start(p), share_start(p + 1)) of every gate, that is the rows of W_ih, W_hh and the
  * biases of those units, the columns of the gates and of their gradients that belong to them
  * and the same columns of h and c. Per time step each part multiplies the whole h by its rows of
@@ -76,6 +78,56 @@ static int share_start(int p, int parts, int n) {
 static int round_panel(int n) { return (n + PANEL - 1) / PANEL * PANEL; }
 
 /*
+ * How a recurrence (its forward, OP_INFER and OP_TRAIN, and its backward) is shared between the
+ * parts: by batch rows when every part gets four rows or more, else by units. Split by rows, a
+ * part runs its rows through all the steps and every unit on its own, with no barrier per step;
+ * each part then packs all of W_hh and W_ih (g·H·(H + I) floats, read from L2 each step). Split
+ * by units, each step ends with a barrier that publishes every part's columns of h (going back,
+ * of the gate gradients). Either way each value is computed by the same products in the same
+ * order, so both give the same bits.
+ */
+static int split_by_rows(int B, int parts) { return parts > 1 && B >= 4 * parts; }
+
+/* What part p of a recurrence owns: batch rows [b0, b0 + rows) and units [j0, j0 + U). */
+typedef struct {
+  int b0, rows, j0, U;
+} share;
+
+static share part_share(int p, int parts, int B, int H) {
+  share s = {0, B, 0, H};
+  if (split_by_rows(B, parts)) {
+    s.b0 = share_start(p, parts, B);
+    s.rows = share_start(p + 1, parts, B) - s.b0;
+  } else {
+    s.j0 = share_start(p, parts, H);
+    s.U = share_start(p + 1, parts, H) - s.j0;
+  }
+  return s;
+}
+
+/* A recurrence's barrier at each step: only split by units (split by rows, no part reads
+ * another's rows). */
+static int step_barrier(int *job, int p, int parts, int B) {
+  return split_by_rows(B, parts) ? 0 : barrier(job, p, parts);
+}
+
+/*
+ * out[t·B + b] = init + x[t·B + b] · packed, for the rows b in [b0, b0 + rows) of every step t
+ * (init a row broadcast to every row, or null): one product when the rows are the whole batch.
+ */
+static void project_rows(int T, int B, int b0, int rows, int N, int K, const f32 *x,
+                         const f32 *packed, f32 *out, int ldo, const f32 *init) {
+  if (rows == B) {
+    product(T * B, N, K, x, K, packed, out, ldo, init, 0);
+    return;
+  }
+  for (int t = 0; t < T; t++) {
+    int at = t * B + b0;
+    product(rows, N, K, x + at * K, K, packed, out + at * ldo, ldo, init, 0);
+  }
+}
+
+/*
  * Floats of scratch one part needs, the most over all jobs: the forward's packed rows of W_hh
  * and W_ih (and, GRU, its recurrent terms); the backward's packed columns of W_hh and its carry;
  * the weight gradients' strip for product_at; the input gradient's packed W_ih.
@@ -86,9 +138,10 @@ __attribute__((export_name("part_floats"))) int part_floats(int kind, int T, int
   int most = round_panel(I) * g * H;
   if (4 * T * B > most) most = 4 * T * B;
   for (int p = 0; p < parts; p++) {
-    int U = round_panel(share_start(p + 1, parts, H) - share_start(p, parts, H));
-    int forward = g * U * H + g * U * I + (kind == KIND_GRU ? B * 3 * U : 0);
-    int backward = U * g * H + B * U;
+    share s = part_share(p, parts, B, H);
+    int U = round_panel(s.U);
+    int forward = g * U * H + g * U * I + (kind == KIND_GRU ? s.rows * 3 * U : 0);
+    int backward = U * g * H + s.rows * U;
     if (forward > most) most = forward;
     if (backward > most) most = backward;
   }
