@@ -16,7 +16,8 @@ const WORKER_LOST = "the thread pool's worker was lost";
 /**
  * The kernels on several threads (Node: two; a cross-origin isolated page: up to four): the
  * input projection, every time step forward and back, and the weight and input gradients are
- * split by units between this thread and the pool's workers (threaded-recurrence.ts). For directions with enough work to pay for the hand-offs, while the
+ * split between this thread and the pool's workers (threaded-recurrence.ts): the recurrence by
+ * batch rows when each thread gets four or more, else by units (wasm/pool.c's split_by_rows). For directions with enough work to pay for the hand-offs, while the
  * pool's worker answers; once it is lost, the one-thread engine runs them.
  */
 export const threadedEngine: RecurrenceEngine = {

@@ -102,8 +102,9 @@ describe.runIf(onWasm && availableParallelism() >= 2)(
           }),
       },
     ];
-    // Batch 5 splits the forward by units (a barrier per step), batch 9 by rows (4 + 5: a part
-    // whose rows are not a multiple of 4); the backward is split by units in both.
+    // Batch 5 splits the recurrence by units (a barrier per step), batch 9 by rows (4 + 5: a
+    // part whose rows are not a multiple of 4), forward and back; the forward must give one
+    // thread's bits in both.
     const cases = [
       { batch: 5, lengths: undefined },
       { batch: 5, lengths: [7, 3, 1, 7, 5] },
