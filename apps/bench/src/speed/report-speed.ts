@@ -30,7 +30,7 @@ export function speedMarkdown(results: SpeedResults): string {
         .join('; ') +
       '.',
     '',
-    'gated runs with `@gated/wasm` installed (`installWasmKernels()`): its `wasm` engine on one thread, like tf.layers, except layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), which take its `wasm-threads` engine and run on two threads (a worker; `GATED_WASM_THREADS=off` keeps one): batches of 8 rows or more split their rows between the threads, smaller ones each time step's units. At the headline sizes it is also timed without the accelerator, on `@gated/cells` alone (its portable `fused` engine).',
+    'gated runs with `@gated/wasm` installed (`installWasmKernels()`): its `wasm` engine on one thread, like tf.layers, except layers of the larger sizes in Node (T·B·H² ≥ 2²², batch ≥ 4, hidden ≥ 32), which take its `wasm-threads` engine and run on two threads (a worker; `GATED_WASM_THREADS=off` keeps one): batches of 8 rows or more split their rows between the threads, smaller ones the units of each time step. At the headline sizes it is also timed without the accelerator, on `@gated/cells` alone (its portable `fused` engine).',
     '',
   ];
   const headline = results.entries.filter((e) => e.headline);
