@@ -1,7 +1,7 @@
 import { seededRandom } from '@gated/cells';
 import { installWasmKernels, uninstallWasmKernels } from '@gated/wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Example } from './batch';
 import { evaluate } from './evaluate';
 import { Seq2Seq } from './seq2seq';
@@ -18,13 +18,15 @@ function reverseExamples(count: number, seed: number): Example[] {
 }
 
 describe('learning to reverse sequences', () => {
+  // On wasm, with the accelerator's kernels (one thread), as users train: 800 steps on tfjs's
+  // own wasm ops took 162 s alone (87 s with the kernels) and over 5 minutes in a loaded CI run.
+  // On cpu, tfjs's ops.
+  beforeAll(async () => {
+    if (tf.getBackend() === 'wasm') await installWasmKernels({ threads: 1 });
+  });
   afterAll(() => uninstallWasmKernels());
 
   it('an attention model reaches ≥ 99% exact match on held-out sequences', async () => {
-    // On wasm, with the accelerator's kernels (one thread), as users train: 800 steps on tfjs's
-    // own wasm ops took 162 s alone (87 s with the kernels) and over 5 minutes in a loaded CI
-    // run. On cpu, tfjs's ops.
-    if (tf.getBackend() === 'wasm') await installWasmKernels({ threads: 1 });
     const train = reverseExamples(4000, 1);
     const seen = new Set(train.map((e) => e.source.join(' ')));
     const heldOut = reverseExamples(400, 2).filter((e) => !seen.has(e.source.join(' ')));
